@@ -1,0 +1,38 @@
+# Every target bootstraps its own virtualenv: a fresh machine needs only Python 3.11+, make and the package index.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install generate check-generated lint typecheck test clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(STAMP)  ## create .venv with the SDK (editable) and its dev tools
+
+generate: $(STAMP)  ## rebuild generated/itniotech_voice from openapi/ (from scratch)
+	$(BIN)/python openapi/regenerate.py
+
+check-generated: $(STAMP)  ## fail if generated/ differs from a fresh generation
+	$(BIN)/python openapi/regenerate.py --check
+
+lint: $(STAMP)  ## ruff and mypy --strict on the hand-written code
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint check-generated  ## lint, the generation drift check, then the test suite
+	$(BIN)/python -m pytest
+
+clean:  ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
