@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint typecheck test clean
+.PHONY: help install demo mock generate check-generated lint test clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -18,6 +18,12 @@ $(STAMP): pyproject.toml
 	touch $@
 
 install: $(STAMP)  ## create .venv with the SDK (editable) and its dev tools
+
+demo: $(STAMP)  ## start the mock on a free port, reset a password through the SDK, stop the mock
+	$(BIN)/python -m itniotech_mock.demo
+
+mock: $(STAMP)  ## serve the mock on http://127.0.0.1:8080 (Ctrl-C to stop)
+	$(BIN)/python -m itniotech_mock --host 127.0.0.1 --port 8080
 
 generate: $(STAMP)  ## rebuild generated/itniotech_voice from openapi/ (from scratch)
 	$(BIN)/python openapi/regenerate.py

@@ -1,0 +1,69 @@
+"""``make demo``: start the mock on a free loopback port, reset a password through the SDK, stop the mock."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+from itniotech_signing import ItnioApiError, signed_client
+from itniotech_voice.api.sip import sip_reset
+from itniotech_voice.models import SipResetData, SipResetRequest
+
+from ._app import DEFAULT_APP_IDS, DOC_API_KEY, DOC_API_SECRET
+
+
+def _wait_until_serving(url: str, deadline: float) -> None:
+    while True:
+        try:
+            httpx.get(url, timeout=1.0)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def main() -> int:
+    """Run the demo; returns the exit code."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "itniotech_mock", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first_line = server.stdout.readline() if server.stdout else ""
+        if not first_line:
+            print("the mock did not start", file=sys.stderr)
+            return 1
+        url = first_line.split()[-1]
+        _wait_until_serving(url, time.monotonic() + 15)
+        print(f"mock ITNIO API on {url} (credentials: the docs' public example pair)")
+        # What a user does: credentials in the environment, then signed_client().
+        os.environ.update(
+            {"ITNIO_API_KEY": DOC_API_KEY, "ITNIO_API_SECRET": DOC_API_SECRET, "ITNIO_BASE_URL": url}
+        )
+        with signed_client() as client:
+            result = sip_reset.sync(
+                client=client, body=SipResetRequest(account="1001", app_id=DEFAULT_APP_IDS[0])
+            )
+            if result is None or not isinstance(result.data, SipResetData):
+                print("unexpected answer", file=sys.stderr)
+                return 1
+            print(f"reset phone account {result.data.account}: new password {result.data.password}")
+            try:
+                sip_reset.sync(
+                    client=client, body=SipResetRequest(account="nobody00", app_id=DEFAULT_APP_IDS[0])
+                )
+            except ItnioApiError as error:
+                print(f"reset phone account nobody00: {type(error).__name__}: {error}")
+        return 0
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
