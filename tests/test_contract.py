@@ -9,13 +9,15 @@ spec rejects -> "-22", anything else -> "0" or another code the spec documents.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-from itniotech_mock import DOC_API_KEY, DOC_API_SECRET, SPEC_PATH, MockServer, create_app
+from itniotech_mock import DOC_API_KEY, DOC_API_SECRET, RECORDINGS_DIR, SPEC_PATH, MockServer, create_app
 from itniotech_signing import sign
 from openapi_schema_validator import OAS31Validator
 from requests.structures import CaseInsensitiveDict
@@ -71,8 +73,11 @@ def load_contract_schema(spec_path: Any = SPEC_PATH) -> Any:
     return loaded
 
 
-schema = load_contract_schema()
-schema.app = create_app()
+# The growth test points these at a temporary copy of the spec with an extra operation.
+CONTRACT_SPEC = Path(os.environ.get("ITNIO_CONTRACT_SPEC", SPEC_PATH))
+CONTRACT_RECORDINGS = Path(os.environ.get("ITNIO_CONTRACT_RECORDINGS", RECORDINGS_DIR))
+schema = load_contract_schema(CONTRACT_SPEC)
+schema.app = create_app(spec_path=CONTRACT_SPEC, recordings_dir=CONTRACT_RECORDINGS)
 
 
 def _documented_codes(operation: Any) -> set[str]:
@@ -160,7 +165,7 @@ def test_unsigned_and_badly_signed_requests_get_authentication_error(case: schem
 
 @pytest.fixture(scope="module")
 def loopback_mock() -> Iterator[MockServer]:
-    with MockServer() as server:
+    with MockServer(spec_path=CONTRACT_SPEC, recordings_dir=CONTRACT_RECORDINGS) as server:
         yield server
 
 

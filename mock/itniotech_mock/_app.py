@@ -171,8 +171,8 @@ class _Mock:
 
 def create_app(
     *,
-    spec_path: Path = SPEC_PATH,
-    recordings_dir: Path | None = RECORDINGS_DIR,
+    spec_path: str | Path = SPEC_PATH,
+    recordings_dir: str | Path | None = RECORDINGS_DIR,
     api_key: str = DOC_API_KEY,
     api_secret: str = DOC_API_SECRET,
     clock: float | Callable[[], float] | None = None,
@@ -218,8 +218,8 @@ def create_app(
 
     state = MockState(app_ids=set(app_ids), passwords=dict.fromkeys(accounts), any_account=any_account)
     mock = _Mock(
-        SpecIndex.load(spec_path),
-        load_recordings(recordings_dir) if recordings_dir is not None else [],
+        SpecIndex.load(Path(spec_path)),
+        load_recordings(Path(recordings_dir)) if recordings_dir is not None else [],
         api_key=api_key,
         api_secret=api_secret,
         clock=clock_fn,
