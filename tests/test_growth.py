@@ -114,7 +114,7 @@ def grown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def _run(args: list[str], grown: dict[str, Path], **env: str) -> subprocess.CompletedProcess[str]:
     # A fresh interpreter with the grown package first on sys.path: this process already imported the old one.
     environ = {**os.environ, "PYTHONPATH": os.pathsep.join([str(grown["generated"]), str(ROOT)]), **env}
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, *args],
         capture_output=True,
         text=True,

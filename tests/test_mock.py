@@ -173,7 +173,7 @@ def test_itnio_mock_fixture_is_shipped_as_a_pytest_plugin(itnio_mock: MockServer
 
 def test_python_m_itniotech_mock_serves_on_the_port_it_announces() -> None:
     command = [sys.executable, "-m", "itniotech_mock", "--port", "0", "--clock", str(DOC_TIMESTAMP)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:  # noqa: S603
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
         try:
             assert server.stdout is not None
             url = server.stdout.readline().split()[-1]

@@ -43,6 +43,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--any-account", action="store_true", help="treat every well-formed account as existing"
     )
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds to wait before each answer")
     parser.add_argument("--spec", type=Path, default=SPEC_PATH, help="the OpenAPI document to serve")
     parser.add_argument("--recordings", type=Path, default=RECORDINGS_DIR, help="recordings directory")
     parser.add_argument("--no-recordings", action="store_true", help="replay no recordings")
@@ -62,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         app_ids=args.app_id or DEFAULT_APP_IDS,
         accounts=args.account or DEFAULT_ACCOUNTS,
         any_account=args.any_account,
+        latency=args.latency,
     )
     sock = bind_socket(args.host, args.port)
     host, port = sock.getsockname()[:2]

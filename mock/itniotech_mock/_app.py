@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import secrets
@@ -102,6 +103,7 @@ class _Mock:
         window: float,
         state: MockState,
         behaviours: Mapping[str, Behaviour],
+        latency: float = 0.0,
     ) -> None:
         self.spec = spec
         self.recordings: dict[tuple[str, str, str], Recording] = {}
@@ -117,6 +119,7 @@ class _Mock:
         self.window = window
         self.state = state
         self.behaviours = behaviours
+        self.latency = latency
 
     def error(self, code: str) -> dict[str, Any]:
         registered = ItnioApiError.documented_codes().get(code)
@@ -146,6 +149,8 @@ class _Mock:
             return PlainTextResponse("Not Found", status_code=404)
         with self.state.lock:
             self.state.requests_served += 1
+        if self.latency:
+            await asyncio.sleep(self.latency)
         failure = self._signature_error(request)
         if failure is not None:
             return JSONResponse(failure)
@@ -181,6 +186,7 @@ def create_app(
     accounts: Iterable[str] = DEFAULT_ACCOUNTS,
     any_account: bool = False,
     behaviours: Mapping[str, Behaviour] | None = None,
+    latency: float = 0.0,
 ) -> Starlette:
     """Build the mock ITNIO API as an ASGI app.
 
@@ -202,6 +208,7 @@ def create_app(
         accounts: the phone accounts that exist.
         any_account: treat every well-formed account as existing (for bulk tests).
         behaviours: per-operationId behaviours replacing the built-in ones.
+        latency: seconds to wait before answering each request.
 
     The app's ``state.mock`` is the :class:`MockState` (current passwords and counters).
 
@@ -226,6 +233,7 @@ def create_app(
         window=window,
         state=state,
         behaviours=BEHAVIOURS if behaviours is None else behaviours,
+        latency=latency,
     )
     app = Starlette(routes=[Route("/{path:path}", mock.handle, methods=_ALL_METHODS)])
     app.state.mock = state

@@ -1,11 +1,13 @@
-"""``make demo``: start the mock on a free loopback port, reset a password through the SDK, stop the mock."""
+"""``make demo``: the mock on a free loopback port, passwords reset with the SDK and the CLI."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import httpx
 from itniotech_signing import ItnioApiError, signed_client
@@ -24,6 +26,34 @@ def _wait_until_serving(url: str, deadline: float) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _cli_demo() -> None:
+    """Do the same with the itniotech-voice command (the environment above carries the credentials)."""
+    command = [sys.executable, "-m", "itniotech_cli"]
+    print("\n$ itniotech-voice sip-reset --app-id 4luaKsL2 1002", flush=True)
+    subprocess.run([*command, "sip-reset", "--app-id", DEFAULT_APP_IDS[0], "1002"], check=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        accounts, out = Path(tmp) / "accounts.txt", Path(tmp) / "creds.csv"
+        accounts.write_text("# phones to rotate\n1001\n1002\n1003\nnobody00\n", encoding="utf-8")
+        print(
+            "\n$ itniotech-voice rotate --app-id 4luaKsL2 --accounts accounts.txt --out creds.csv", flush=True
+        )
+        rotate = [
+            *command,
+            "rotate",
+            "--app-id",
+            DEFAULT_APP_IDS[0],
+            "--accounts",
+            str(accounts),
+            "--out",
+            str(out),
+        ]
+        code = subprocess.run(rotate, check=False).returncode
+        print(
+            f"(exit {code}: one account does not exist)\n$ cat creds.csv\n{out.read_text(encoding='utf-8')}",
+            end="",
+        )
 
 
 def main() -> int:
@@ -58,7 +88,8 @@ def main() -> int:
                     client=client, body=SipResetRequest(account="nobody00", app_id=DEFAULT_APP_IDS[0])
                 )
             except ItnioApiError as error:
-                print(f"reset phone account nobody00: {type(error).__name__}: {error}")
+                print(f"reset phone account nobody00: {type(error).__name__}: {error}", flush=True)
+        _cli_demo()
         return 0
     finally:
         server.terminate()

@@ -1,0 +1,5 @@
+"""``python -m itniotech_cli``."""
+
+from ._main import main
+
+main()
