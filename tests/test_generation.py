@@ -52,3 +52,14 @@ def test_drift_check_notices_a_hand_edit(two_generations: tuple[Path, Path], tmp
     diff = "\n".join(regenerate.differences(first, edited))
     assert "committed/client.py" in diff
     assert "committed/stray.py" in diff
+
+
+def test_custom_model_template_only_adds_the_marked_secret_masking_block() -> None:
+    import openapi_python_client
+
+    upstream = (Path(openapi_python_client.__file__).parent / "templates" / "model.py.jinja").read_text()
+    ours = (ROOT / "openapi" / "templates" / "model.py.jinja").read_text()
+    begin = ours.index("{# itniotech-voice: begin")
+    end_marker = "{# itniotech-voice: end #}\n"
+    end = ours.index(end_marker) + len(end_marker)
+    assert ours[:begin] + ours[end:] == upstream, "re-copy the upstream template when bumping the generator"

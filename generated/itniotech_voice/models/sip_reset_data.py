@@ -21,6 +21,16 @@ class SipResetData:
     """ The new phone password. A secret. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The attrs repr, with the spec's secret (``format: password``) fields masked."""
+        secret = ["password"]
+        shown = []
+        for attribute in self.__attrs_attrs__:
+            value = getattr(self, attribute.name)
+            masked = attribute.name in secret and not isinstance(value, Unset)
+            shown.append(f"{attribute.name}={'***' if masked else repr(value)}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         account = self.account
 
