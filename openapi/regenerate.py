@@ -1,16 +1,21 @@
 """Regenerate ``generated/itniotech_voice`` from the spec, or check that the committed copy is current.
 
     python openapi/regenerate.py           # rebuild generated/itniotech_voice from scratch
-    python openapi/regenerate.py --check   # exit 1 if the committed package differs from a fresh build
+    python openapi/regenerate.py --check   # exit 1 if the committed output differs from a fresh build
 
 The generator always writes into an empty temporary directory (its ``--overwrite`` keeps stray files), with
 the pinned generator and the pinned ruff of this interpreter's environment first on PATH.
+
+It also writes ``signing/itniotech_signing/operations.json``: the per-operation facts the signing plugin needs
+at run time and the generator cannot carry (its templates never see ``x-`` extensions), such as which
+operations the spec marks ``x-itnio-retry-safe``.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
 import shutil
 import subprocess
@@ -24,6 +29,31 @@ CONFIG = ROOT / "openapi" / "generator-config.yaml"
 TEMPLATES = ROOT / "openapi" / "templates"
 PACKAGE = "itniotech_voice"
 TARGET = ROOT / "generated" / PACKAGE
+OPERATIONS = ROOT / "signing" / "itniotech_signing" / "operations.json"
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def operations_json(spec: Path) -> str:
+    """Return the run-time operation table of ``spec`` as stable JSON text."""
+    import yaml  # a dev dependency, like this script
+
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    operations = [
+        {
+            "operationId": operation.get("operationId"),
+            "method": method.upper(),
+            "path": path,
+            "retrySafe": bool(operation.get("x-itnio-retry-safe", False)),
+        }
+        for path, item in document.get("paths", {}).items()
+        for method, operation in item.items()
+        if method in _METHODS
+    ]
+    table = {
+        "generatedFrom": "openapi/itniotech-voice.yaml by `make generate`; do not edit",
+        "operations": operations,
+    }
+    return json.dumps(table, indent=2) + "\n"
 
 
 def generate(spec: Path, out_dir: Path) -> Path:
@@ -91,10 +121,12 @@ def main() -> int:
         fresh = generate(SPEC, Path(tmp))
         if args.check:
             diff = differences(fresh, TARGET)
+            if not OPERATIONS.is_file() or OPERATIONS.read_text(encoding="utf-8") != operations_json(SPEC):
+                diff.append(f"{OPERATIONS.relative_to(ROOT)} is stale")
             if diff:
                 print("\n".join(diff[:200]))
                 print(
-                    f"\ngenerated/{PACKAGE} is stale or was edited by hand: run `make generate`.",
+                    "\ngenerated code is stale or was edited by hand: run `make generate`.",
                     file=sys.stderr,
                 )
                 return 1
@@ -104,6 +136,7 @@ def main() -> int:
             shutil.rmtree(TARGET)
         TARGET.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(fresh, TARGET)
+        OPERATIONS.write_text(operations_json(SPEC), encoding="utf-8")
     print(f"regenerated generated/{PACKAGE} from {SPEC.relative_to(ROOT)}")
     return 0
 

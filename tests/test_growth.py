@@ -43,7 +43,13 @@ NEW_OPERATION: dict[str, Any] = {
                     "application/json": {
                         "schema": {"$ref": "#/components/schemas/SipQueryResponse"},
                         "examples": {
-                            "success": {"value": {"status": "0", "reason": "success", "data": {"total": 3}}},
+                            "success": {
+                                "value": {
+                                    "status": "0",
+                                    "reason": "success",
+                                    "data": {"total": 3, "pin": "8x4Kd0"},
+                                }
+                            },
                             "dataNotFound": {"value": {"status": "-24", "reason": "Data unexisting"}},
                         },
                     }
@@ -66,7 +72,13 @@ NEW_SCHEMAS: dict[str, Any] = {
             "reason": {"type": "string"},
             "data": {
                 "anyOf": [
-                    {"type": "object", "properties": {"total": {"type": "integer"}}},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "total": {"type": "integer"},
+                            "pin": {"type": "string", "format": "password"},
+                        },
+                    },
                     {"type": "null"},
                 ]
             },
@@ -101,7 +113,11 @@ def grown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     shutil.copytree(ROOT / "openapi" / "recordings", recordings)
     (recordings / "sipQuery").mkdir()
     for name, body, answer in (
-        ("00-success", {"appId": "4luaKsL2"}, {"status": "0", "reason": "success", "data": {"total": 3}}),
+        (
+            "00-success",
+            {"appId": "4luaKsL2"},
+            {"status": "0", "reason": "success", "data": {"total": 3, "pin": "8x4Kd0"}},
+        ),
         ("01-data-unexisting", {"appId": "noSuchApp"}, {"status": "-24", "reason": "Data unexisting"}),
     ):
         (recordings / "sipQuery" / f"{name}.yaml").write_text(yaml.safe_dump(_recording(body, answer)))
@@ -140,6 +156,7 @@ def test_new_operation_is_signed_served_and_error_mapped_without_python_edits(gr
             with mock.client() as client:
                 result = sip_query.sync(client=client, body=SipQueryRequest(app_id="4luaKsL2"))
                 out["success"] = result.to_dict()
+                out["repr"] = repr(result)
                 for app_id, error in (("noSuchApp", DataNotFoundError), ("", ParameterError)):
                     try:
                         sip_query.sync(client=client, body=SipQueryRequest(app_id=app_id))
@@ -152,7 +169,9 @@ def test_new_operation_is_signed_served_and_error_mapped_without_python_edits(gr
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["module"].startswith(str(grown["generated"]))
-    assert out["success"] == {"status": "0", "reason": "success", "data": {"total": 3}}
+    assert out["success"] == {"status": "0", "reason": "success", "data": {"total": 3, "pin": "8x4Kd0"}}
+    assert "8x4Kd0" not in out["repr"], "a new `format: password` field is masked with no Python edits"
+    assert "pin=***" in out["repr"]
     assert (out["DataNotFoundError"], out["ParameterError"]) == ("-24", "-22")
 
 

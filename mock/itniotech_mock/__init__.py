@@ -16,6 +16,7 @@ from ._app import (
     MockState,
     create_app,
 )
+from ._faults import FAULT_HEADER, Fault, parse_faults
 from ._paths import RECORDINGS_DIR, SPEC_PATH
 from ._recordings import Recording, load_recordings
 from ._server import MockServer
@@ -26,9 +27,11 @@ __all__ = [
     "DEFAULT_APP_IDS",
     "DOC_API_KEY",
     "DOC_API_SECRET",
+    "FAULT_HEADER",
     "RECORDINGS_DIR",
     "SPEC_PATH",
     "Behaviour",
+    "Fault",
     "MockContext",
     "MockServer",
     "MockState",
@@ -37,4 +40,5 @@ __all__ = [
     "SpecIndex",
     "create_app",
     "load_recordings",
+    "parse_faults",
 ]

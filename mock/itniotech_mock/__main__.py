@@ -44,6 +44,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--any-account", action="store_true", help="treat every well-formed account as existing"
     )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds to wait before each answer")
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        help="inject a fault into every answer, e.g. status=502, drop, clock-offset=600 (repeatable; "
+        "a request can add its own with the X-Itnio-Mock-Fault header)",
+    )
     parser.add_argument("--spec", type=Path, default=SPEC_PATH, help="the OpenAPI document to serve")
     parser.add_argument("--recordings", type=Path, default=RECORDINGS_DIR, help="recordings directory")
     parser.add_argument("--no-recordings", action="store_true", help="replay no recordings")
@@ -64,12 +71,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         accounts=args.account or DEFAULT_ACCOUNTS,
         any_account=args.any_account,
         latency=args.latency,
+        faults=args.fault,
     )
     sock = bind_socket(args.host, args.port)
     host, port = sock.getsockname()[:2]
     # The first line on stdout is the address: scripts that asked for port 0 read it from there.
     print(f"itniotech-mock listening on http://{f'[{host}]' if ':' in host else host}:{port}", flush=True)
-    uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off")).run(sockets=[sock])
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="off", date_header=False
+    )  # the mock sends Date
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
+import email.utils
 import hmac
 import json
 import secrets
@@ -17,9 +20,11 @@ from typing import Any
 from itniotech_signing import ItnioApiError, sign
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
+from ._faults import FAULT_HEADER, Fault, parse_faults
 from ._paths import RECORDINGS_DIR, SPEC_PATH
 from ._recordings import Recording, canonical_body, load_recordings
 from ._spec import Operation, SpecIndex
@@ -53,6 +58,8 @@ class MockState:
     passwords: dict[str, str | None]
     any_account: bool = False
     requests_served: int = 0
+    #: How many requests each counting fault (e.g. ``expire-first=2``) has seen.
+    fault_calls: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __repr__(self) -> str:
@@ -104,8 +111,10 @@ class _Mock:
         state: MockState,
         behaviours: Mapping[str, Behaviour],
         latency: float = 0.0,
+        faults: list[Fault] | None = None,
     ) -> None:
         self.spec = spec
+        self.faults = faults or []
         self.recordings: dict[tuple[str, str, str], Recording] = {}
         for recording in recordings:
             if not recording.replay:
@@ -126,7 +135,7 @@ class _Mock:
         reason = self.spec.reasons.get(code) or (registered.description if registered else "error")
         return {"status": code, "reason": reason}
 
-    def _signature_error(self, request: Request) -> dict[str, Any] | None:
+    def _signature_error(self, request: Request, now: float) -> dict[str, Any] | None:
         key = request.headers.get("Api-Key", "")
         timestamp = request.headers.get("Timestamp", "")
         given = request.headers.get("Sign", "").lower()
@@ -134,7 +143,7 @@ class _Mock:
         if not (hmac.compare_digest(key, self.api_key) and hmac.compare_digest(given, expected)):
             return self.error("-1")
         try:
-            skew = abs(self.clock() - int(timestamp))
+            skew = abs(now - int(timestamp))
         except ValueError:
             return self.error("-16")
         if skew > self.window:
@@ -142,36 +151,110 @@ class _Mock:
         return None
 
     async def handle(self, request: Request) -> Response:
+        try:
+            faults = self._active(self.faults, "start") + self._active(
+                parse_faults(request.headers.getlist(FAULT_HEADER)),
+                ",".join(request.headers.getlist(FAULT_HEADER)),
+            )
+        except ValueError as exc:
+            return PlainTextResponse(f"Bad {FAULT_HEADER}: {exc}", status_code=400)
+        now = self.clock() + sum(float(f.value or 0) for f in faults if f.name == "clock-offset")
         op, path_known = self.spec.find(request.method, request.url.path)
         if op is None:
-            if path_known:
-                return PlainTextResponse("Method Not Allowed", status_code=405)
-            return PlainTextResponse("Not Found", status_code=404)
+            text, code = ("Method Not Allowed", 405) if path_known else ("Not Found", 404)
+            return PlainTextResponse(text, status_code=code, headers=_date(now))
         with self.state.lock:
             self.state.requests_served += 1
-        if self.latency:
-            await asyncio.sleep(self.latency)
-        failure = self._signature_error(request)
+        delay = self.latency + sum(float(f.value or 0) for f in faults if f.name == "latency")
+        if delay > 0:
+            await asyncio.sleep(delay)
+        for fault in faults:
+            if fault.name == "status":
+                return HTMLResponse(_GATEWAY_PAGE.format(code=fault.value), status_code=int(fault.value or 0))
+            if fault.name == "expire-first" and self._count(fault) <= int(fault.value or 0):
+                return self._render(self.error("-16"), 200, faults, now)
+        envelope, http_status = await self._envelope(request, op, now)
+        return self._render(envelope, http_status, faults, now)
+
+    def _count(self, fault: Fault) -> int:
+        key = f"{fault.scope}|{fault.key}"
+        with self.state.lock:
+            self.state.fault_calls[key] = self.state.fault_calls.get(key, 0) + 1
+            return self.state.fault_calls[key]
+
+    def _active(self, faults: list[Fault], scope: str) -> list[Fault]:
+        """Return the faults of a list that apply to this request (``first=N`` ends them after N)."""
+        scoped = [dataclasses.replace(f, scope=scope) for f in faults]
+        first = next((f for f in scoped if f.name == "first"), None)
+        if first is not None and self._count(first) > int(first.value or 0):
+            return []
+        return [f for f in scoped if f.name != "first"]
+
+    async def _envelope(self, request: Request, op: Operation, now: float) -> tuple[Any, int]:
+        failure = self._signature_error(request, now)
         if failure is not None:
-            return JSONResponse(failure)
+            return failure, 200
         raw = await request.body()
         body: Any = None
         if op.body_schema is not None:
             try:
                 body = json.loads(raw) if raw else None
             except (ValueError, RecursionError):
-                return JSONResponse(self.error("-22"))
+                return self.error("-22"), 200
             if (body is None and op.body_required) or self.spec.body_errors(op, body):
-                return JSONResponse(self.error("-22"))
-        return self._answer(op, request.method, request.url.path, body)
-
-    def _answer(self, op: Operation, method: str, path: str, body: Any) -> Response:
-        recording = self.recordings.get((method.upper(), path, canonical_body(body)))
+                return self.error("-22"), 200
+        recording = self.recordings.get((request.method.upper(), request.url.path, canonical_body(body)))
         if recording is not None:
-            return JSONResponse(recording.response_body, status_code=recording.response_status)
+            return recording.response_body, recording.response_status
         behaviour = self.behaviours.get(op.operation_id)
         answer = behaviour(MockContext(self.state, self.error), body) if behaviour else None
-        return JSONResponse(answer if answer is not None else op.success_body())
+        return (answer if answer is not None else op.success_body()), 200
+
+    def _render(self, envelope: Any, http_status: int, faults: list[Fault], now: float) -> Response:
+        names = {f.name: f for f in faults}
+        if "code" in names:
+            envelope = {"status": names["code"].value, "reason": "Undocumented failure"}
+        if "numeric-status" in names and isinstance(envelope, dict):
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                envelope = {**envelope, "status": int(envelope["status"])}
+        content = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = {"Content-Type": "application/json", **_date(now)}
+        if "empty" in names:
+            content = b""
+        elif "truncated-json" in names:
+            content = content[: len(content) // 2]
+        if "drop" in names or "truncate" in names:
+            sent = b"" if "drop" in names else content[: len(content) // 2]
+            return _BrokenResponse(http_status, headers, content, sent)
+        return Response(content, status_code=http_status, headers=headers)
+
+
+_GATEWAY_PAGE = (
+    "<html><head><title>{code}</title></head><body><h1>{code} Bad Gateway</h1><hr>nginx</body></html>"
+)
+
+
+def _date(now: float) -> dict[str, str]:
+    # The mock's own clock, not the host's: a clock-offset fault shows in Date, as a skewed server's would.
+    return {"Date": email.utils.formatdate(now, usegmt=True)}
+
+
+class _ConnectionDropped(Exception):
+    """Raised inside the ASGI app so that the server closes the connection mid-answer."""
+
+
+class _BrokenResponse(Response):
+    """Send the status line and headers for ``content``, then only ``sent`` of it, then drop the line."""
+
+    def __init__(self, status_code: int, headers: dict[str, str], content: bytes, sent: bytes) -> None:
+        super().__init__(content, status_code=status_code, headers=headers)
+        self.sent = sent
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        if self.sent:
+            await send({"type": "http.response.body", "body": self.sent, "more_body": True})
+        raise _ConnectionDropped("fault injection: connection dropped")
 
 
 def create_app(
@@ -187,6 +270,7 @@ def create_app(
     any_account: bool = False,
     behaviours: Mapping[str, Behaviour] | None = None,
     latency: float = 0.0,
+    faults: Iterable[str] = (),
 ) -> Starlette:
     """Build the mock ITNIO API as an ASGI app.
 
@@ -209,6 +293,8 @@ def create_app(
         any_account: treat every well-formed account as existing (for bulk tests).
         behaviours: per-operationId behaviours replacing the built-in ones.
         latency: seconds to wait before answering each request.
+        faults: faults injected into every answer (see :mod:`itniotech_mock._faults`), e.g.
+            ``["clock-offset=600"]``; a request adds its own with the ``X-Itnio-Mock-Fault`` header.
 
     The app's ``state.mock`` is the :class:`MockState` (current passwords and counters).
 
@@ -234,6 +320,7 @@ def create_app(
         state=state,
         behaviours=BEHAVIOURS if behaviours is None else behaviours,
         latency=latency,
+        faults=parse_faults(faults),
     )
     app = Starlette(routes=[Route("/{path:path}", mock.handle, methods=_ALL_METHODS)])
     app.state.mock = state

@@ -61,7 +61,10 @@ class MockServer:
         """Start serving; returns once the socket accepts connections."""
         sock = bind_socket(self.host)
         port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        # date_header=False: the mock sends Date from its own (possibly offset) clock.
+        config = uvicorn.Config(
+            self.app, log_level="warning", access_log=False, lifespan="off", date_header=False
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name="itniotech-mock", daemon=True

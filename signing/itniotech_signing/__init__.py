@@ -31,6 +31,7 @@ from ._errors import (
     TimestampExpiredError,
     UnexpectedResponseError,
 )
+from ._retry import OperationTable, RetryPolicy, RetryTransport
 from ._sign import sign
 
 __all__ = [
@@ -51,8 +52,11 @@ __all__ = [
     "ItnioApiError",
     "ItnioAuth",
     "ItnioError",
+    "OperationTable",
     "ParameterError",
     "RateUnavailableError",
+    "RetryPolicy",
+    "RetryTransport",
     "ServerSideError",
     "TaskRejectedError",
     "TimestampExpiredError",

@@ -53,6 +53,8 @@ class ItnioAuth(httpx.Auth):
         self._api_secret = api_secret
         self.check_envelope = check_envelope
         self.clock = clock
+        #: Seconds to add to the local clock when signing; the retry layer learns it from the server's Date.
+        self.clock_offset = 0.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, check_envelope: bool = True) -> ItnioAuth:
@@ -90,9 +92,13 @@ class ItnioAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"ItnioAuth(api_key={_masked(self.api_key)!r}, api_secret='***')"
 
+    def local_time(self) -> float:
+        """Unix time by the local clock (before any learned offset)."""
+        return self.clock() if self.clock is not None else time.time()
+
     def sign_request(self, request: httpx.Request) -> None:
         """Set the three signature headers on ``request``, stamped with the current time."""
-        timestamp = str(int(self.clock() if self.clock is not None else time.time()))
+        timestamp = str(int(self.local_time() + self.clock_offset))
         request.headers["Api-Key"] = self.api_key
         request.headers["Timestamp"] = timestamp
         request.headers["Sign"] = sign(self.api_key, self._api_secret, timestamp)

@@ -10,6 +10,7 @@ from itniotech_voice import Client
 
 from ._auth import ItnioAuth
 from ._errors import ConfigurationError
+from ._retry import RetryPolicy, RetryTransport
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ENV_BASE_URL", "signed_client"]
 
@@ -17,6 +18,8 @@ DEFAULT_BASE_URL = "https://api.itniotech.com"
 ENV_BASE_URL = "ITNIO_BASE_URL"
 #: Finite by default: the vendor's samples wait up to 600 s just to connect.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# httpx ignores these client arguments once a transport is given, so they go to the transport instead.
+_TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "proxy", "local_address", "socket_options")
 
 
 def signed_client(
@@ -26,6 +29,7 @@ def signed_client(
     base_url: str | None = None,
     timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
     httpx_args: dict[str, Any] | None = None,
+    retry: RetryPolicy | None = None,
     **client_kwargs: Any,
 ) -> Client:
     """Return an ``itniotech_voice.Client`` that signs every request and raises typed errors.
@@ -37,6 +41,7 @@ def signed_client(
         timeout: an ``httpx.Timeout`` or seconds; finite by default (10 s to connect, 30 s otherwise).
         httpx_args: extra arguments for the underlying httpx clients (a ``transport``, ``event_hooks``,
             ``limits``...); they are kept, and the signature is added to them.
+        retry: the retry policy (default ``RetryPolicy()``; ``RetryPolicy.disabled()`` turns retries off).
         client_kwargs: other keyword arguments of ``itniotech_voice.Client`` (``headers``, ``cookies``...).
 
     TLS verification stays on and redirects are not followed (httpx would re-send the signature headers to
@@ -59,6 +64,9 @@ def signed_client(
             "signed_client(): following redirects would send the signature headers to another host"
         )
     args["auth"] = auth
+    transport_args = {name: args.pop(name) for name in _TRANSPORT_ARGS if name in args}
+    transport_args.setdefault("verify", client_kwargs.get("verify_ssl", True))
+    args["transport"] = RetryTransport(auth, policy=retry, transport=args.get("transport"), **transport_args)
     client_kwargs.setdefault("raise_on_unexpected_status", True)
     if timeout is not None and not isinstance(timeout, httpx.Timeout):
         timeout = httpx.Timeout(timeout)
