@@ -146,6 +146,7 @@ def test_success_envelopes_parse_whatever_the_shape_of_data(make_client: MakeCli
     client, _ = make_client(body)
     result = sip_reset.sync(client=client, body=DOC_BODY)
     assert isinstance(result, SipResetResponse)
+    assert result.status == "0"
     assert (
         result.data is None
         or isinstance(result.data, SipResetData)

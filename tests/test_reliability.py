@@ -117,6 +117,7 @@ def test_connection_lost_mid_answer_is_retried_then_typed(mock: MockServer, faul
 def test_numeric_status_is_read_as_its_string(mock: MockServer) -> None:
     result, _ = call(mock, "numeric-status")
     assert isinstance(result.data, SipResetData)
+    assert result.status == "0"
     error, _ = call(mock, "numeric-status,code=-24")
     assert isinstance(error, DataNotFoundError)
     assert error.status == "-24"

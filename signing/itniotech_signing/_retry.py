@@ -10,7 +10,8 @@ What it retries (see :class:`RetryPolicy`, and README "Reliability"):
   operations the spec marks ``x-itnio-retry-safe: true`` (read from ``operations.json``, written by
   ``make generate``).
 
-All of it within one total deadline per call.
+All of it within one total deadline per call. It also rewrites a numeric envelope status as its string, so
+the generated models always hold the type the spec declares.
 """
 
 from __future__ import annotations
@@ -252,7 +253,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 driver.advance(exc, cut_off=response.status_code)
                 continue
-            driver.advance(response)
+            driver.advance(_with_string_status(response))
         return driver.result()
 
     def close(self) -> None:
@@ -289,7 +290,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 driver.advance(exc, cut_off=response.status_code)
                 continue
-            driver.advance(response)
+            driver.advance(_with_string_status(response))
         return driver.result()
 
     async def aclose(self) -> None:
@@ -329,6 +330,39 @@ class _Driver:
     def result(self) -> httpx.Response:
         assert self._result is not None  # noqa: S101 (the loop only ends through StopIteration)
         return self._result
+
+
+_NUMERIC_STATUS = re.compile(rb'"(?:status|code)"\s*:\s*-?[0-9]')
+_STALE_HEADERS = {"content-length", "content-encoding", "transfer-encoding"}
+
+
+def _with_string_status(response: httpx.Response) -> httpx.Response:
+    """Return ``response`` with a numeric envelope status rewritten as its string (``0`` -> ``"0"``).
+
+    The spec types ``status`` as a string, and so does the generated model; some ITNIO endpoints send a
+    number. Rewriting it here, once, keeps every model honest without per-endpoint code.
+    """
+    if response.status_code != httpx.codes.OK or not _NUMERIC_STATUS.search(response.content):
+        return response
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return response
+    if not isinstance(body, dict):
+        return response
+    changed = {
+        k: normalize_status(body[k]) for k in ("status", "code") if k in body and not isinstance(body[k], str)
+    }
+    changed = {k: v for k, v in changed.items() if v is not None}
+    if not changed:
+        return response
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _STALE_HEADERS]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=json.dumps({**body, **changed}, ensure_ascii=False).encode(),
+        extensions=response.extensions,  # httpx attaches the request itself
+    )
 
 
 def _envelope_status(response: httpx.Response) -> str | None:
