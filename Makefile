@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo mock generate check-generated lint test clean
+.PHONY: help install demo mock generate check-generated lint test bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ lint: $(STAMP)  ## ruff and mypy --strict on the hand-written code
 
 test: lint check-generated  ## lint, the generation drift check, then the test suite
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)  ## run the benchmarks (a few minutes) and record them in bench/RESULTS.md
+	$(BIN)/python bench/bench.py --write bench/RESULTS.md
 
 clean:  ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

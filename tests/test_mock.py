@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from itniotech_mock import DOC_API_KEY, DOC_API_SECRET, MockServer, create_app
+from itniotech_mock import DOC_API_KEY, DOC_API_SECRET, MockServer, create_app, mock_process
 from itniotech_signing import DataNotFoundError, sign
 from itniotech_voice.api.sip import sip_reset
 from itniotech_voice.models import SipResetData, SipResetRequest
@@ -172,20 +170,8 @@ def test_itnio_mock_fixture_is_shipped_as_a_pytest_plugin(itnio_mock: MockServer
 
 
 def test_python_m_itniotech_mock_serves_on_the_port_it_announces() -> None:
-    command = [sys.executable, "-m", "itniotech_mock", "--port", "0", "--clock", str(DOC_TIMESTAMP)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
-        try:
-            assert server.stdout is not None
-            url = server.stdout.readline().split()[-1]
-            headers = {"Sign": DOC_SIGN, "Timestamp": str(DOC_TIMESTAMP), "Api-Key": DOC_API_KEY}
-            for _ in range(
-                100
-            ):  # the socket is bound before the line is printed; uvicorn may still be starting
-                try:
-                    response = httpx.post(f"{url}/voice/sipReset", json=DOC_BODY, headers=headers)
-                    break
-                except httpx.ConnectError:
-                    continue
-            assert response.json()["data"]["password"] == "Zi6CsOka"
-        finally:
-            server.terminate()
+    with mock_process("--clock", str(DOC_TIMESTAMP)) as url:
+        headers = {"Sign": DOC_SIGN, "Timestamp": str(DOC_TIMESTAMP), "Api-Key": DOC_API_KEY}
+        response = httpx.post(f"{url}/voice/sipReset", json=DOC_BODY, headers=headers)
+    assert response.json()["data"]["password"] == "Zi6CsOka"
+    assert response.headers["Date"] == "Wed, 01 Sep 2021 04:00:00 GMT"  # the mock's clock, not the host's

@@ -19,7 +19,7 @@ from ._app import (
 from ._faults import FAULT_HEADER, Fault, parse_faults
 from ._paths import RECORDINGS_DIR, SPEC_PATH
 from ._recordings import Recording, load_recordings
-from ._server import MockServer
+from ._server import MockServer, mock_process
 from ._spec import Operation, SpecIndex
 
 __all__ = [
@@ -40,5 +40,6 @@ __all__ = [
     "SpecIndex",
     "create_app",
     "load_recordings",
+    "mock_process",
     "parse_faults",
 ]

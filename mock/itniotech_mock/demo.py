@@ -6,26 +6,14 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from itniotech_signing import ItnioApiError, signed_client
 from itniotech_voice.api.sip import sip_reset
 from itniotech_voice.models import SipResetData, SipResetRequest
 
 from ._app import DEFAULT_APP_IDS, DOC_API_KEY, DOC_API_SECRET
-
-
-def _wait_until_serving(url: str, deadline: float) -> None:
-    while True:
-        try:
-            httpx.get(url, timeout=1.0)
-            return
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+from ._server import mock_process
 
 
 def _cli_demo() -> None:
@@ -58,18 +46,7 @@ def _cli_demo() -> None:
 
 def main() -> int:
     """Run the demo; returns the exit code."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "itniotech_mock", "--host", "127.0.0.1", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        first_line = server.stdout.readline() if server.stdout else ""
-        if not first_line:
-            print("the mock did not start", file=sys.stderr)
-            return 1
-        url = first_line.split()[-1]
-        _wait_until_serving(url, time.monotonic() + 15)
+    with mock_process() as url:
         print(f"mock ITNIO API on {url} (credentials: the docs' public example pair)")
         # What a user does: credentials in the environment, then signed_client().
         os.environ.update(
@@ -90,10 +67,7 @@ def main() -> int:
             except ItnioApiError as error:
                 print(f"reset phone account nobody00: {type(error).__name__}: {error}", flush=True)
         _cli_demo()
-        return 0
-    finally:
-        server.terminate()
-        server.wait(10)
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 
 import httpx
 
-from ._envelope import check_envelope
+from ._envelope import raise_for_envelope
 from ._errors import ConfigurationError, UnexpectedResponseError
 from ._sign import sign
 
@@ -55,6 +55,8 @@ class ItnioAuth(httpx.Auth):
         self.clock = clock
         #: Seconds to add to the local clock when signing; the retry layer learns it from the server's Date.
         self.clock_offset = 0.0
+        self._last_timestamp = ""
+        self._last_sign = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, check_envelope: bool = True) -> ItnioAuth:
@@ -98,56 +100,57 @@ class ItnioAuth(httpx.Auth):
 
     def sign_request(self, request: httpx.Request) -> None:
         """Set the three signature headers on ``request``, stamped with the current time."""
-        timestamp = str(int(self.local_time() + self.clock_offset))
-        request.headers["Api-Key"] = self.api_key
-        request.headers["Timestamp"] = timestamp
-        request.headers["Sign"] = sign(self.api_key, self._api_secret, timestamp)
-        logger.debug(
-            "signed %s %s (key %s, timestamp %s)",
-            request.method,
-            request.url.path,
-            _masked(self.api_key),
-            timestamp,
-        )
+        now = self.clock() if self.clock is not None else time.time()
+        timestamp = str(int(now + self.clock_offset))
+        # Hot path: the signature changes once a second, so the last one is reused within the same second.
+        if timestamp != self._last_timestamp:
+            self._last_timestamp, self._last_sign = timestamp, sign(self.api_key, self._api_secret, timestamp)
+        headers = request.headers
+        headers["Api-Key"] = self.api_key
+        headers["Timestamp"] = timestamp
+        headers["Sign"] = self._last_sign
+        if logger.isEnabledFor(logging.DEBUG):  # the arguments cost more than the check, on every call
+            logger.debug(
+                "signed %s %s (key %s, timestamp %s)",
+                request.method,
+                request.url.path,
+                _masked(self.api_key),
+                timestamp,
+            )
+
+    def _check(self, response: httpx.Response, request: httpx.Request) -> None:
+        if self.check_envelope:
+            # The secrets to mask are looked up only when there is an error message to mask them in.
+            raise_for_envelope(response, lambda: (self._api_secret, request.headers.get("Sign")))
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign ``request``, send it, and check the envelope of the answer."""
         self.sign_request(request)
         response = yield request
-        if self.check_envelope:
-            check_envelope(response, secrets=(self._api_secret, request.headers.get("Sign")))
+        self._check(response, request)
 
-    # httpx reads the body between the two halves of auth_flow. These overrides do the same, but turn a body
-    # cut off mid-stream (or garbled by its content-encoding) into the SDK's error instead of httpx's.
+    # httpx reads the body between the two halves of auth_flow. These overrides do the same in one generator
+    # (this runs on every call), and turn a body cut off mid-stream, or garbled by its content-encoding, into
+    # the SDK's error instead of httpx's.
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Drive :meth:`auth_flow` for a sync client."""
-        flow = self.auth_flow(request)
-        request = next(flow)
-        while True:
-            response = yield request
-            try:
-                response.read()
-            except (httpx.RemoteProtocolError, httpx.DecodingError) as exc:
-                raise _cut_off(response, exc) from exc
-            try:
-                request = flow.send(response)
-            except StopIteration:
-                return
+        """Run :meth:`auth_flow` for a sync client."""
+        self.sign_request(request)
+        response = yield request
+        try:
+            response.read()
+        except (httpx.RemoteProtocolError, httpx.DecodingError) as exc:
+            raise _cut_off(response, exc) from exc
+        self._check(response, request)
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Drive :meth:`auth_flow` for an async client."""
-        flow = self.auth_flow(request)
-        request = next(flow)
-        while True:
-            response = yield request
-            try:
-                await response.aread()
-            except (httpx.RemoteProtocolError, httpx.DecodingError) as exc:
-                raise _cut_off(response, exc) from exc
-            try:
-                request = flow.send(response)
-            except StopIteration:
-                return
+        """Run :meth:`auth_flow` for an async client."""
+        self.sign_request(request)
+        response = yield request
+        try:
+            await response.aread()
+        except (httpx.RemoteProtocolError, httpx.DecodingError) as exc:
+            raise _cut_off(response, exc) from exc
+        self._check(response, request)
 
 
 def _cut_off(response: httpx.Response, exc: Exception) -> UnexpectedResponseError:

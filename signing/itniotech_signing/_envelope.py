@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import httpx
 
 from ._errors import ItnioApiError, UnexpectedResponseError
 
-__all__ = ["SUCCESS", "check_envelope", "normalize_status", "redact"]
+__all__ = ["SUCCESS", "check_envelope", "normalize_status", "raise_for_envelope", "redact"]
 
 #: The envelope status of a successful call.
 SUCCESS = "0"
@@ -63,8 +64,40 @@ def check_envelope(response: httpx.Response, *, secrets: Iterable[str | None] = 
     :class:`UnexpectedResponseError` for anything that is not a readable envelope. ``secrets`` are masked
     out of every message and excerpt.
     """
-    secrets = tuple(secrets)
+    kept = tuple(secrets)
+    raise_for_envelope(response, lambda: kept)
 
+
+def raise_for_envelope(response: httpx.Response, secrets: Callable[[], Iterable[str | None]]) -> None:
+    """:func:`check_envelope`, with the secrets fetched only if there is a message to mask them in."""
+    content = response.content
+    if response.status_code == httpx.codes.OK and content:
+        try:
+            body = json.loads(content)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            body = None
+        # The common case, decided before anything else is built.
+        if type(body) is dict and body.get("status", body.get("code")) in _SUCCESS_VALUES:
+            # Hand the parsed envelope on, so the generated client does not parse the same bytes again.
+            response.__class__ = _ParsedResponse
+            response._itnio_body = body  # type: ignore[attr-defined]
+            return
+    _raise(response, tuple(secrets()))
+
+
+_SUCCESS_VALUES = (SUCCESS,)
+
+
+class _ParsedResponse(httpx.Response):
+    """An ``httpx.Response`` whose ``json()`` returns the envelope the SDK already parsed."""
+
+    _itnio_body: Any
+
+    def json(self, **kwargs: Any) -> Any:
+        return self._itnio_body if not kwargs else super().json(**kwargs)
+
+
+def _raise(response: httpx.Response, secrets: tuple[str | None, ...]) -> None:
     def unexpected(message: str) -> UnexpectedResponseError:
         return UnexpectedResponseError(
             message, http_status=response.status_code, excerpt=_excerpt(response, secrets)

@@ -16,8 +16,7 @@ the generated models always hold the type the spec declares.
 
 from __future__ import annotations
 
-import asyncio
-import email.utils
+import functools
 import json
 import logging
 import random
@@ -25,7 +24,6 @@ import re
 import time
 from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 import httpx
@@ -96,6 +94,7 @@ class OperationTable:
 
     def __init__(self, operations: Iterable[Mapping[str, Any]]) -> None:
         self._safe: list[tuple[str, re.Pattern[str]]] = []
+        self._cache: dict[tuple[str, str], bool] = {}
         for op in operations:
             if op.get("retrySafe"):
                 template = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(str(op["path"])))
@@ -104,13 +103,25 @@ class OperationTable:
 
     @classmethod
     def packaged(cls) -> OperationTable:
-        """Return the table generated from the spec this SDK was built from."""
-        text = resources.files("itniotech_signing").joinpath("operations.json").read_text(encoding="utf-8")
-        return cls(json.loads(text)["operations"])
+        """Return the table generated from the spec this SDK was built from (read once per process)."""
+        return _packaged_table()
 
     def retry_safe(self, method: str, path: str) -> bool:
         """Whether ``method path`` may be sent again after it may have been processed."""
-        return any(m == method and p.match(path) for m, p in self._safe)
+        key = (method, path)
+        if key not in self._cache:
+            if len(self._cache) > 1024:  # paths with parameters vary; keep the memo bounded
+                self._cache.clear()
+            self._cache[key] = any(m == method and p.match(path) for m, p in self._safe)
+        return self._cache[key]
+
+
+@functools.cache
+def _packaged_table() -> OperationTable:
+    from importlib import resources  # deferred, like asyncio and email below: import time is a feature too
+
+    text = resources.files("itniotech_signing").joinpath("operations.json").read_text(encoding="utf-8")
+    return OperationTable(json.loads(text)["operations"])
 
 
 @dataclass
@@ -151,6 +162,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._async: httpx.AsyncBaseTransport | None = (
             transport if isinstance(transport, httpx.AsyncBaseTransport) else None
         )
+        self._last_date: str | None = None
         self._rng = rng or random.Random()  # noqa: S311 (jitter, not cryptography)
 
     def __repr__(self) -> str:
@@ -211,11 +223,24 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             attempt += 1
             self.auth.sign_request(request)
 
+    def _settled(self, outcome: httpx.Response | Exception) -> bool:
+        """Whether a first outcome needs no retry decision at all (then the plan is never built)."""
+        if not isinstance(outcome, httpx.Response):
+            return False
+        self._learn_clock(outcome)
+        if outcome.status_code in self.policy.retry_statuses:
+            return False
+        return not (self.policy.retry_expired_timestamp and _envelope_status(outcome) == _TIMESTAMP_EXPIRED)
+
     def _learn_clock(self, response: httpx.Response) -> None:
-        if not self.policy.enabled or "date" not in response.headers:
+        date = response.headers.get("date") if self.policy.enabled else None
+        if date is None or date == self._last_date:  # Date has one-second resolution: parse each value once
             return
+        self._last_date = date
+        import email.utils
+
         try:
-            server_now = email.utils.parsedate_to_datetime(response.headers["date"]).timestamp()
+            server_now = email.utils.parsedate_to_datetime(date).timestamp()
         except (TypeError, ValueError, IndexError, OverflowError):
             return  # a malformed Date header teaches nothing
         skew = server_now - self.auth.local_time()
@@ -237,23 +262,17 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` under the retry policy (sync)."""
         inner = self._inner_sync()
+        outcome, cut_off = _send_sync(inner, request)
+        if self._settled(outcome):  # the common case: one attempt, nothing to retry
+            return outcome  # type: ignore[return-value]  # _settled implies a Response
         driver = _Driver(self._plan(request))
+        driver.advance(outcome, cut_off=cut_off)
         while (step := driver.step) is not None:
             if isinstance(step, _Sleep):
                 time.sleep(step.seconds)
                 driver.advance(None)
-                continue
-            try:
-                response = inner.handle_request(step.request)
-            except httpx.TransportError as exc:
-                driver.advance(exc)
-                continue
-            try:
-                response.read()
-            except (httpx.TransportError, httpx.DecodingError) as exc:
-                driver.advance(exc, cut_off=response.status_code)
-                continue
-            driver.advance(_with_string_status(response))
+            else:
+                driver.advance(*_send_sync(inner, step.request))
         return driver.result()
 
     def close(self) -> None:
@@ -274,29 +293,54 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` under the retry policy (async)."""
         inner = self._inner_async()
+        outcome, cut_off = await _send_async(inner, request)
+        if self._settled(outcome):
+            return outcome  # type: ignore[return-value]
         driver = _Driver(self._plan(request))
+        driver.advance(outcome, cut_off=cut_off)
         while (step := driver.step) is not None:
             if isinstance(step, _Sleep):
+                import asyncio  # an async caller has imported it already
+
                 await asyncio.sleep(step.seconds)
                 driver.advance(None)
-                continue
-            try:
-                response = await inner.handle_async_request(step.request)
-            except httpx.TransportError as exc:
-                driver.advance(exc)
-                continue
-            try:
-                await response.aread()
-            except (httpx.TransportError, httpx.DecodingError) as exc:
-                driver.advance(exc, cut_off=response.status_code)
-                continue
-            driver.advance(_with_string_status(response))
+            else:
+                driver.advance(*await _send_async(inner, step.request))
         return driver.result()
 
     async def aclose(self) -> None:
         """Close the inner async transport."""
         if self._async is not None:
             await self._async.aclose()
+
+
+_Outcome = tuple[httpx.Response | Exception, int | None]
+
+
+def _send_sync(inner: httpx.BaseTransport, request: httpx.Request) -> _Outcome:
+    """Make one attempt: the read response, or the exception (and the HTTP status if the body broke off)."""
+    try:
+        response = inner.handle_request(request)
+    except httpx.TransportError as exc:
+        return exc, None
+    try:
+        response.read()
+    except (httpx.TransportError, httpx.DecodingError) as exc:
+        return exc, response.status_code
+    return _with_string_status(response), None
+
+
+async def _send_async(inner: httpx.AsyncBaseTransport, request: httpx.Request) -> _Outcome:
+    """Make one attempt, async (see :func:`_send_sync`)."""
+    try:
+        response = await inner.handle_async_request(request)
+    except httpx.TransportError as exc:
+        return exc, None
+    try:
+        await response.aread()
+    except (httpx.TransportError, httpx.DecodingError) as exc:
+        return exc, response.status_code
+    return _with_string_status(response), None
 
 
 _Plan = Generator[_Send | _Sleep, httpx.Response | Exception | None, httpx.Response]
@@ -311,7 +355,7 @@ class _Driver:
         self._cut_off: dict[int, int] = {}  # id(exception) -> HTTP status, for bodies lost mid-read
         self.step: _Send | _Sleep | None = next(plan)
 
-    def advance(self, outcome: httpx.Response | Exception | None, *, cut_off: int | None = None) -> None:
+    def advance(self, outcome: httpx.Response | Exception | None, cut_off: int | None = None) -> None:
         if cut_off is not None and outcome is not None:
             self._cut_off[id(outcome)] = cut_off
         try:
