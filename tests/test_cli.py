@@ -190,3 +190,22 @@ def test_credentials_file_refuses_a_foreign_csv(tmp_path: Path) -> None:
     path.write_text("name,email\nx,y\n", encoding="utf-8")
     with pytest.raises(ValueError, match="header"):
         CredentialsFile(path)
+
+
+def test_ctrl_c_mid_rotation_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    listing = tmp_path / "accounts.txt"
+    listing.write_text("\n".join(f"acct{n:04d}" for n in range(200)) + "\n", encoding="utf-8")
+    out = tmp_path / "creds.csv"
+    args = ["rotate", "--app-id", APP_ID, "--accounts", str(listing), "--out", str(out), "--concurrency", "2"]
+    with MockServer(any_account=True, latency=0.02) as mock:
+        environ = {**os.environ, "ITNIO_API_KEY": DOC_API_KEY, "ITNIO_API_SECRET": DOC_API_SECRET}
+        environ["ITNIO_BASE_URL"] = mock.url
+        victim = subprocess.Popen([*COMMAND, *args], env=environ, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while (not out.exists() or out.read_bytes().count(b"\n") < 5) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        victim.send_signal(signal.SIGINT)
+        _, stderr = victim.communicate(timeout=60)
+    assert victim.returncode == 130
+    assert "run the same command again to resume" in stderr
+    assert "Traceback" not in stderr

@@ -102,6 +102,28 @@ def test_settings_that_would_weaken_the_client_are_refused(
         signed_client(**kwargs)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [({"timout": 5}, "timout"), ({"timeout": "soon"}, "timeout"), ({"timeout": -1}, "timeout")],
+)
+def test_bad_arguments_are_typed_errors_naming_them(
+    monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, Any], named: str
+) -> None:
+    monkeypatch.setenv("ITNIO_API_KEY", DOC_KEY)
+    monkeypatch.setenv("ITNIO_API_SECRET", DOC_SECRET)
+    with pytest.raises(ConfigurationError, match=named):
+        signed_client(**kwargs)
+
+
+def test_every_client_argument_signed_client_forwards_exists_on_the_generated_client() -> None:
+    import inspect
+
+    from itniotech_signing._client import _CLIENT_ARGS
+
+    parameters = set(inspect.signature(Client).parameters)
+    assert parameters == _CLIENT_ARGS | {"base_url", "timeout", "httpx_args"}
+
+
 def test_callers_httpx_args_are_merged_not_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ITNIO_API_KEY", DOC_KEY)
     monkeypatch.setenv("ITNIO_API_SECRET", DOC_SECRET)

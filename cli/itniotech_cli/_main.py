@@ -92,6 +92,8 @@ def rotate_command(
         report = asyncio.run(run())
     except (OSError, ValueError) as error:
         _fail(f"error: {out}: {error}", 2)
+    except KeyboardInterrupt:
+        _fail(f"interrupted: every password received is in {out}; run the same command again to resume", 130)
     click.echo(summary(report, out), err=True)
     if report.failures:
         sys.exit(1)

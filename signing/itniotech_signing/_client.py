@@ -20,6 +20,8 @@ ENV_BASE_URL = "ITNIO_BASE_URL"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 # httpx ignores these client arguments once a transport is given, so they go to the transport instead.
 _TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "proxy", "local_address", "socket_options")
+# What the generated Client accepts besides base_url, timeout and httpx_args (which signed_client sets).
+_CLIENT_ARGS = {"cookies", "headers", "verify_ssl", "follow_redirects", "raise_on_unexpected_status"}
 
 
 def signed_client(
@@ -50,6 +52,12 @@ def signed_client(
 
     """
     auth = ItnioAuth.from_env_or(api_key, api_secret)
+    unknown = sorted(set(client_kwargs) - _CLIENT_ARGS)
+    if unknown:
+        raise ConfigurationError(
+            f"signed_client(): unknown argument(s) {', '.join(unknown)}; "
+            f"itniotech_voice.Client takes {', '.join(sorted(_CLIENT_ARGS))}"
+        )
 
     args = dict(httpx_args or {})
     if "auth" in args:
@@ -69,6 +77,10 @@ def signed_client(
     args["transport"] = RetryTransport(auth, policy=retry, transport=args.get("transport"), **transport_args)
     client_kwargs.setdefault("raise_on_unexpected_status", True)
     if timeout is not None and not isinstance(timeout, httpx.Timeout):
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+            raise ConfigurationError(
+                f"signed_client(): timeout must be an httpx.Timeout or seconds > 0, not {timeout!r}"
+            )
         timeout = httpx.Timeout(timeout)
     resolved_base_url = base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
     return Client(base_url=resolved_base_url, timeout=timeout, httpx_args=args, **client_kwargs)

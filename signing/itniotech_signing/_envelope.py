@@ -69,7 +69,7 @@ def check_envelope(response: httpx.Response, *, secrets: Iterable[str | None] = 
 
 
 def raise_for_envelope(response: httpx.Response, secrets: Callable[[], Iterable[str | None]]) -> None:
-    """:func:`check_envelope`, with the secrets fetched only if there is a message to mask them in."""
+    """Do what :func:`check_envelope` does, fetching the secrets only if a message needs them masked."""
     content = response.content
     if response.status_code == httpx.codes.OK and content:
         try:
@@ -77,15 +77,14 @@ def raise_for_envelope(response: httpx.Response, secrets: Callable[[], Iterable[
         except (ValueError, UnicodeDecodeError, RecursionError):
             body = None
         # The common case, decided before anything else is built.
-        if type(body) is dict and body.get("status", body.get("code")) in _SUCCESS_VALUES:
-            # Hand the parsed envelope on, so the generated client does not parse the same bytes again.
-            response.__class__ = _ParsedResponse
-            response._itnio_body = body  # type: ignore[attr-defined]
+        if type(body) is dict and body.get("status", body.get("code")) == SUCCESS:
+            # Hand the parsed envelope on, so the generated client does not parse the same bytes again
+            # (only for plain httpx responses: a subclass from a custom transport keeps its own class).
+            if type(response) is httpx.Response:
+                response.__class__ = _ParsedResponse
+                response._itnio_body = body  # type: ignore[attr-defined]
             return
     _raise(response, tuple(secrets()))
-
-
-_SUCCESS_VALUES = (SUCCESS,)
 
 
 class _ParsedResponse(httpx.Response):
