@@ -209,3 +209,14 @@ def test_ctrl_c_mid_rotation_exits_130_without_a_traceback(tmp_path: Path) -> No
     assert victim.returncode == 130
     assert "run the same command again to resume" in stderr
     assert "Traceback" not in stderr
+
+
+def test_missing_cli_extra_is_a_one_line_hint() -> None:
+    code = "import sys; sys.modules['click'] = None; from itniotech_cli._entry import run; run()"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "itniotech-voice needs the cli extra (click is not installed): pip install 'itniotech-voice[cli]'"
+    )

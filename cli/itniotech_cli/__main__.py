@@ -1,5 +1,5 @@
 """``python -m itniotech_cli``."""
 
-from ._main import main
+from ._entry import run
 
-main()
+run()
