@@ -27,7 +27,7 @@ CONTRACT_CONFIG: dict[str, Any] = {
     "seed": 20261204,
     "generation": {
         "mode": "all",
-        "max-examples": 40,
+        "max-examples": 150,
         "deterministic": True,
         "database": "none",
         "no-shrink": True,
