@@ -10,6 +10,8 @@ Quick use::
         result = sip_reset.sync(client=client, body=SipResetRequest(account="1001", app_id="4luaKsL2"))
 """
 
+import logging
+
 from ._auth import ENV_API_KEY, ENV_API_SECRET, ItnioAuth
 from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ENV_BASE_URL, signed_client
 from ._envelope import SUCCESS, check_envelope, normalize_status, redact
@@ -33,6 +35,9 @@ from ._errors import (
 )
 from ._retry import OperationTable, RetryPolicy, RetryTransport
 from ._sign import sign
+
+# A library logs, the application decides what to show (retries at INFO, a skewed clock at WARNING).
+logging.getLogger("itniotech_signing").addHandler(logging.NullHandler())
 
 __all__ = [
     "DEFAULT_BASE_URL",
