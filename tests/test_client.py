@@ -251,3 +251,19 @@ def test_redirects_are_not_followed_so_the_signature_stays_home(make_client: Mak
 def test_all_sdk_errors_share_one_base_class() -> None:
     assert issubclass(ItnioApiError, ItnioError)
     assert issubclass(UnexpectedResponseError, ItnioError)
+
+
+def test_threads_sharing_one_client_always_send_matching_timestamp_and_sign() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ticks = itertools.count(DOC_TIMESTAMP)
+    recorder = Recorder(DOC_SUCCESS)
+    auth = ItnioAuth(DOC_KEY, DOC_SECRET, clock=lambda: float(next(ticks)))  # a new second on every call
+    client = Client(
+        "https://api.itniotech.com", httpx_args={"auth": auth, "transport": httpx.MockTransport(recorder)}
+    )
+    with client, ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda _: sip_reset.sync(client=client, body=DOC_BODY), range(400)))
+    sent = [(r.headers["Timestamp"], r.headers["Sign"]) for r in recorder.requests]
+    assert len(sent) == 400
+    assert all(signature == sign(DOC_KEY, DOC_SECRET, stamp) for stamp, signature in sent)

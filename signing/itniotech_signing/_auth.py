@@ -55,8 +55,7 @@ class ItnioAuth(httpx.Auth):
         self.clock = clock
         #: Seconds to add to the local clock when signing; the retry layer learns it from the server's Date.
         self.clock_offset = 0.0
-        self._last_timestamp = ""
-        self._last_sign = ""
+        self._last_signed = ("", "")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, check_envelope: bool = True) -> ItnioAuth:
@@ -103,12 +102,14 @@ class ItnioAuth(httpx.Auth):
         now = self.clock() if self.clock is not None else time.time()
         timestamp = str(int(now + self.clock_offset))
         # Hot path: the signature changes once a second, so the last one is reused within the same second.
-        if timestamp != self._last_timestamp:
-            self._last_timestamp, self._last_sign = timestamp, sign(self.api_key, self._api_secret, timestamp)
+        # One tuple, read and replaced whole: threads sharing this auth never mix two seconds.
+        last = self._last_signed
+        if last[0] != timestamp:
+            last = self._last_signed = (timestamp, sign(self.api_key, self._api_secret, timestamp))
         headers = request.headers
         headers["Api-Key"] = self.api_key
         headers["Timestamp"] = timestamp
-        headers["Sign"] = self._last_sign
+        headers["Sign"] = last[1]
         if logger.isEnabledFor(logging.DEBUG):  # the arguments cost more than the check, on every call
             logger.debug(
                 "signed %s %s (key %s, timestamp %s)",
