@@ -109,11 +109,12 @@ class OperationTable:
     def retry_safe(self, method: str, path: str) -> bool:
         """Whether ``method path`` may be sent again after it may have been processed."""
         key = (method, path)
-        if key not in self._cache:
+        safe = self._cache.get(key)
+        if safe is None:
             if len(self._cache) > 1024:  # paths with parameters vary; keep the memo bounded
                 self._cache.clear()
-            self._cache[key] = any(m == method and p.match(path) for m, p in self._safe)
-        return self._cache[key]
+            safe = self._cache[key] = any(m == method and p.match(path) for m, p in self._safe)
+        return safe
 
 
 @functools.cache
