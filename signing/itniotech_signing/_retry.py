@@ -234,9 +234,11 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return not (self.policy.retry_expired_timestamp and _envelope_status(outcome) == _TIMESTAMP_EXPIRED)
 
     def _learn_clock(self, response: httpx.Response) -> None:
-        date = response.headers.get("date") if self.policy.enabled else None
-        if date is None or date == self._last_date:  # Date has one-second resolution: parse each value once
+        # get_list, not get: a missing header costs get() a raised and caught KeyError, on every call.
+        dates = response.headers.get_list("date") if self.policy.enabled else None
+        if not dates or dates[0] == self._last_date:  # Date has one-second resolution: parse each value once
             return
+        date = dates[0]
         self._last_date = date
         import email.utils
 
@@ -387,7 +389,13 @@ def _with_string_status(response: httpx.Response) -> httpx.Response:
     The spec types ``status`` as a string, and so does the generated model; some ITNIO endpoints send a
     number. Rewriting it here, once, keeps every model honest without per-endpoint code.
     """
-    if response.status_code != httpx.codes.OK or not _NUMERIC_STATUS.search(response.content):
+    content = response.content
+    # A string status (the documented form, and the common case) needs nothing: skip the regex for it.
+    if (
+        response.status_code != httpx.codes.OK
+        or b'"status":"' in content
+        or not _NUMERIC_STATUS.search(content)
+    ):
         return response
     try:
         body = json.loads(response.content)
