@@ -292,3 +292,5 @@ def test_unknown_fault_names_are_refused(mock: MockServer) -> None:
     assert "unknown fault 'explode'" in response.text
     with pytest.raises(ValueError, match="not a number"):
         MockServer(faults=["latency=soon"])
+    with pytest.raises(ValueError, match="100 to 599"):
+        MockServer(faults=["status=42"])

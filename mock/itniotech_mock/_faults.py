@@ -59,9 +59,12 @@ def parse_faults(specs: Iterable[str]) -> list[Fault]:
                 faults.append(Fault(name, raw.strip()))
             elif name in _NUMERIC and raw:
                 try:
-                    faults.append(Fault(name, _NUMERIC[name](raw.strip())))
+                    value = _NUMERIC[name](raw.strip())
                 except ValueError:
                     raise ValueError(f"fault {part!r}: {raw!r} is not a number") from None
+                if name == "status" and not 100 <= value <= 599:
+                    raise ValueError(f"fault {part!r}: an HTTP status is 100 to 599")
+                faults.append(Fault(name, value))
             else:
                 known = sorted(_FLAGS | {f"{n}=..." for n in (*_NUMERIC, *_TEXT)})
                 raise ValueError(f"unknown fault {part!r}; known: {', '.join(known)}")
