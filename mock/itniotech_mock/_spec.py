@@ -54,7 +54,7 @@ class SpecIndex:
         self.document = document
         self.components = document.get("components", {})
         self.operations: list[Operation] = []
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._validators: dict[str, Draft202012Validator] = {}  # operationId -> its body's validator
         for path, item in document.get("paths", {}).items():
             pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
             for method in _METHODS:
@@ -95,10 +95,11 @@ class SpecIndex:
 
     def validator(self, schema: Mapping[str, Any]) -> Draft202012Validator:
         """Return a validator for ``schema``; its ``#/components/...`` references resolve in this spec."""
-        key = repr(schema)
-        if key not in self._validators:
-            self._validators[key] = Draft202012Validator({**schema, "components": self.components})
-        return self._validators[key]
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and len(schema) == 1 and ref.startswith("#/components/schemas/"):
+            # Follow a top-level reference once here rather than on every request.
+            schema = self.components["schemas"][ref.rsplit("/", 1)[-1]]
+        return Draft202012Validator({**schema, "components": self.components})
 
     def find(self, method: str, path: str) -> tuple[Operation | None, bool]:
         """Return the operation for ``method path``, and whether the path exists under another method."""
@@ -114,4 +115,7 @@ class SpecIndex:
         """Return what is wrong with ``body`` for ``op`` (empty when it is valid)."""
         if op.body_schema is None:
             return []
-        return [error.message for error in self.validator(op.body_schema).iter_errors(body)]
+        validator = self._validators.get(op.operation_id)
+        if validator is None:  # built once per operation, not once per request
+            validator = self._validators[op.operation_id] = self.validator(op.body_schema)
+        return [error.message for error in validator.iter_errors(body)]
