@@ -42,7 +42,7 @@ __all__ = [
 
 # The vendor's published example credentials (public, not a real account).
 DOC_API_KEY = "bDqJFiq9"
-DOC_API_SECRET = "7bz1lzh9"  # noqa: S105
+DOC_API_SECRET = "7bz1lzh9"  # noqa: S105 (the vendor's published example, not a real secret)
 DEFAULT_APP_IDS = ("4luaKsL2",)
 DEFAULT_ACCOUNTS = ("account", "1001", "1002", "1003")
 _PASSWORD_ALPHABET = string.ascii_letters + string.digits

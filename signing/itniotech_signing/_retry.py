@@ -30,7 +30,7 @@ import httpx
 
 from ._auth import ItnioAuth
 from ._envelope import normalize_status
-from ._errors import ConfigurationError, UnexpectedResponseError
+from ._errors import ConfigurationError, ItnioError, UnexpectedResponseError
 
 __all__ = ["OperationTable", "RetryPolicy", "RetryTransport"]
 
@@ -375,7 +375,8 @@ class _Driver:
             raise
 
     def result(self) -> httpx.Response:
-        assert self._result is not None  # noqa: S101 (the loop only ends through StopIteration)
+        if self._result is None:  # cannot happen: the loop ends only when the plan returns an answer
+            raise ItnioError("internal error: the retry plan ended without an answer")
         return self._result
 
 
