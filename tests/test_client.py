@@ -267,3 +267,15 @@ def test_threads_sharing_one_client_always_send_matching_timestamp_and_sign() ->
     sent = [(r.headers["Timestamp"], r.headers["Sign"]) for r in recorder.requests]
     assert len(sent) == 400
     assert all(signature == sign(DOC_KEY, DOC_SECRET, stamp) for stamp, signature in sent)
+
+
+def test_numeric_status_becomes_a_string_in_the_model_with_itnio_auth_alone() -> None:
+    # The envelope check itself rewrites it, so a plain httpx setup (no retry layer) gets it too.
+    recorder = Recorder(envelope(0, "success", data={"account": "account", "password": "p"}))
+    auth = ItnioAuth(DOC_KEY, DOC_SECRET)
+    with Client(
+        "https://api.itniotech.com", httpx_args={"auth": auth, "transport": httpx.MockTransport(recorder)}
+    ) as c:
+        result = sip_reset.sync(client=c, body=DOC_BODY)
+    assert isinstance(result, SipResetResponse)
+    assert result.status == "0"

@@ -69,22 +69,35 @@ def check_envelope(response: httpx.Response, *, secrets: Iterable[str | None] = 
 
 
 def raise_for_envelope(response: httpx.Response, secrets: Callable[[], Iterable[str | None]]) -> None:
-    """Do what :func:`check_envelope` does, fetching the secrets only if a message needs them masked."""
-    content = response.content
-    if response.status_code == httpx.codes.OK and content:
-        try:
-            body = json.loads(content)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            body = None
-        # The common case, decided before anything else is built.
-        if type(body) is dict and body.get("status", body.get("code")) == SUCCESS:
-            # Hand the parsed envelope on, so the generated client does not parse the same bytes again
-            # (only for plain httpx responses: a subclass from a custom transport keeps its own class).
-            if type(response) is httpx.Response:
-                response.__class__ = _ParsedResponse
-                response._itnio_body = body  # type: ignore[attr-defined]
+    """Do what :func:`check_envelope` does, fetching the secrets only if a message needs them masked.
+
+    The body is parsed once, here. On success the parsed envelope is handed on to ``response.json()``, with
+    a numeric status rewritten as the string the spec declares, so the generated client neither parses the
+    same bytes again nor builds a model holding the wrong type.
+    """
+    body = _parse(response)
+    if type(body) is dict:
+        key = "status" if "status" in body else "code"
+        raw = body.get(key)
+        if raw == SUCCESS:  # the common case, decided before anything else is built
+            _hand_on(response, body)
             return
-    _raise(response, tuple(secrets()))
+        if normalize_status(raw) == SUCCESS:  # e.g. a numeric 0
+            _hand_on(response, {**body, key: SUCCESS})
+            return
+    _raise(response, body, tuple(secrets()))
+
+
+_UNREAD: Any = object()  # not parsed: the answer was not HTTP 200, or its body was empty or not JSON
+
+
+def _parse(response: httpx.Response) -> Any:
+    if response.status_code != httpx.codes.OK or not response.content:
+        return _UNREAD
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _UNREAD
 
 
 class _ParsedResponse(httpx.Response):
@@ -96,7 +109,16 @@ class _ParsedResponse(httpx.Response):
         return self._itnio_body if not kwargs else super().json(**kwargs)
 
 
-def _raise(response: httpx.Response, secrets: tuple[str | None, ...]) -> None:
+def _hand_on(response: httpx.Response, body: dict[str, Any]) -> None:
+    # Only plain httpx responses: a subclass from a custom transport keeps its own class (and parses again).
+    if type(response) is httpx.Response:
+        response.__class__ = _ParsedResponse
+        response._itnio_body = body  # type: ignore[attr-defined]
+
+
+def _raise(response: httpx.Response, body: Any, secrets: tuple[str | None, ...]) -> None:
+    """Raise the error for an answer that is not a successful envelope (``body`` as _parse left it)."""
+
     def unexpected(message: str) -> UnexpectedResponseError:
         return UnexpectedResponseError(
             message, http_status=response.status_code, excerpt=_excerpt(response, secrets)
@@ -106,17 +128,13 @@ def _raise(response: httpx.Response, secrets: tuple[str | None, ...]) -> None:
         raise unexpected("unexpected HTTP status")
     if not response.content.strip():
         raise unexpected("empty body")
-    try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise unexpected("body is not JSON (truncated, or a gateway's page?)") from None
+    if body is _UNREAD:
+        raise unexpected("body is not JSON (truncated, or a gateway's page?)")
     if not isinstance(body, dict):
         raise unexpected("body is not a JSON object")
     raw_status = body["status"] if "status" in body else body.get("code")
     status = normalize_status(raw_status)
     if status is None:
         raise unexpected("envelope has no status" if raw_status is None else "envelope status is not a code")
-    if status == SUCCESS:
-        return
     reason = body["reason"] if "reason" in body else body.get("msg")
     raise ItnioApiError.from_status(status, redact(reason, secrets) if isinstance(reason, str) else "")

@@ -10,8 +10,7 @@ What it retries (see :class:`RetryPolicy`, and README "Reliability"):
   operations the spec marks ``x-itnio-retry-safe: true`` (read from ``operations.json``, written by
   ``make generate``).
 
-All of it within one total deadline per call. It also rewrites a numeric envelope status as its string, so
-the generated models always hold the type the spec declares.
+All of it within one total deadline per call.
 """
 
 from __future__ import annotations
@@ -330,7 +329,7 @@ def _send_sync(inner: httpx.BaseTransport, request: httpx.Request) -> _Outcome:
         response.read()
     except (httpx.TransportError, httpx.DecodingError) as exc:
         return exc, response.status_code
-    return _with_string_status(response), None
+    return response, None
 
 
 async def _send_async(inner: httpx.AsyncBaseTransport, request: httpx.Request) -> _Outcome:
@@ -343,7 +342,7 @@ async def _send_async(inner: httpx.AsyncBaseTransport, request: httpx.Request) -
         await response.aread()
     except (httpx.TransportError, httpx.DecodingError) as exc:
         return exc, response.status_code
-    return _with_string_status(response), None
+    return response, None
 
 
 _Plan = Generator[_Send | _Sleep, httpx.Response | Exception | None, httpx.Response]
@@ -378,45 +377,6 @@ class _Driver:
         if self._result is None:  # cannot happen: the loop ends only when the plan returns an answer
             raise ItnioError("internal error: the retry plan ended without an answer")
         return self._result
-
-
-_NUMERIC_STATUS = re.compile(rb'"(?:status|code)"\s*:\s*-?[0-9]')
-_STALE_HEADERS = {"content-length", "content-encoding", "transfer-encoding"}
-
-
-def _with_string_status(response: httpx.Response) -> httpx.Response:
-    """Return ``response`` with a numeric envelope status rewritten as its string (``0`` -> ``"0"``).
-
-    The spec types ``status`` as a string, and so does the generated model; some ITNIO endpoints send a
-    number. Rewriting it here, once, keeps every model honest without per-endpoint code.
-    """
-    content = response.content
-    # A string status (the documented form, and the common case) needs nothing: skip the regex for it.
-    if (
-        response.status_code != httpx.codes.OK
-        or b'"status":"' in content
-        or not _NUMERIC_STATUS.search(content)
-    ):
-        return response
-    try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return response
-    if not isinstance(body, dict):
-        return response
-    changed = {
-        k: normalize_status(body[k]) for k in ("status", "code") if k in body and not isinstance(body[k], str)
-    }
-    changed = {k: v for k, v in changed.items() if v is not None}
-    if not changed:
-        return response
-    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _STALE_HEADERS]
-    return httpx.Response(
-        response.status_code,
-        headers=headers,
-        content=json.dumps({**body, **changed}, ensure_ascii=False).encode(),
-        extensions=response.extensions,  # httpx attaches the request itself
-    )
 
 
 def _envelope_status(response: httpx.Response) -> str | None:
