@@ -151,11 +151,9 @@ class _Mock:
         return None
 
     async def handle(self, request: Request) -> Response:
+        asked = request.headers.getlist(FAULT_HEADER)
         try:
-            faults = self._active(self.faults, "start") + self._active(
-                parse_faults(request.headers.getlist(FAULT_HEADER)),
-                ",".join(request.headers.getlist(FAULT_HEADER)),
-            )
+            faults = self._active(self.faults, "start") + self._active(parse_faults(asked), ",".join(asked))
         except ValueError as exc:
             return PlainTextResponse(f"Bad {FAULT_HEADER}: {exc}", status_code=400)
         now = self.clock() + sum(float(f.value or 0) for f in faults if f.name == "clock-offset")

@@ -99,8 +99,7 @@ class ItnioAuth(httpx.Auth):
 
     def sign_request(self, request: httpx.Request) -> None:
         """Set the three signature headers on ``request``, stamped with the current time."""
-        now = self.clock() if self.clock is not None else time.time()
-        timestamp = str(int(now + self.clock_offset))
+        timestamp = str(int(self.local_time() + self.clock_offset))
         # Hot path: the signature changes once a second, so the last one is reused within the same second.
         # One tuple, read and replaced whole: threads sharing this auth never mix two seconds.
         last = self._last_signed
