@@ -294,3 +294,19 @@ def test_unknown_fault_names_are_refused(mock: MockServer) -> None:
         MockServer(faults=["latency=soon"])
     with pytest.raises(ValueError, match="100 to 599"):
         MockServer(faults=["status=42"])
+
+
+def test_response_elapsed_is_set_over_a_real_socket_sync_and_async(mock: MockServer) -> None:
+    # The retry layer reads each answer before httpx wraps it; httpx's own `elapsed` must survive that.
+    payload = {"account": "1001", "appId": "4luaKsL2"}
+    headers = {FAULT_HEADER: "latency=0.05"}
+    with mock.client(retry=FAST) as client:
+        answer = client.get_httpx_client().post("/voice/sipReset", json=payload, headers=headers)
+    assert answer.elapsed.total_seconds() >= 0.05
+
+    async def run() -> httpx.Response:
+        async with mock.client(retry=FAST) as client:
+            httpx_client = client.get_async_httpx_client()
+            return await httpx_client.post("/voice/sipReset", json=payload, headers=headers)
+
+    assert asyncio.run(run()).elapsed.total_seconds() >= 0.05

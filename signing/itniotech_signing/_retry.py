@@ -15,6 +15,7 @@ All of it within one total deadline per call.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import logging
@@ -224,13 +225,22 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             self.auth.sign_request(request)
 
     def _settled(self, outcome: httpx.Response | Exception) -> bool:
-        """Whether a first outcome needs no retry decision at all (then the plan is never built)."""
+        """Whether a first outcome needs no retry decision at all (then the plan is never built).
+
+        The clock is learned only from answers that go on to the plan: a settled answer was signed with a
+        clock the server accepted, so its Date has nothing to teach.
+        """
         if not isinstance(outcome, httpx.Response):
             return False
-        self._learn_clock(outcome)
-        if outcome.status_code in self.policy.retry_statuses:
+        policy = self.policy
+        if outcome.status_code in policy.retry_statuses:
             return False
-        return not (self.policy.retry_expired_timestamp and _envelope_status(outcome) == _TIMESTAMP_EXPIRED)
+        # The `in` test repeats _envelope_status's first one: the common answer is settled without a call.
+        return not (
+            policy.retry_expired_timestamp
+            and b"-16" in outcome.content
+            and _envelope_status(outcome) == _TIMESTAMP_EXPIRED
+        )
 
     def _learn_clock(self, response: httpx.Response) -> None:
         # get_list, not get: a missing header costs get() a raised and caught KeyError, on every call.
@@ -263,7 +273,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` under the retry policy (sync)."""
-        inner = self._inner_sync()
+        inner = self._sync or self._inner_sync()
         outcome, cut_off = _send_sync(inner, request)
         if self._settled(outcome):  # the common case: one attempt, nothing to retry
             return outcome  # type: ignore[return-value]  # _settled implies a Response
@@ -294,7 +304,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` under the retry policy (async)."""
-        inner = self._inner_async()
+        inner = self._async or self._inner_async()
         outcome, cut_off = await _send_async(inner, request)
         if self._settled(outcome):
             return outcome  # type: ignore[return-value]
@@ -321,28 +331,40 @@ _Outcome = tuple[httpx.Response | Exception, int | None]
 
 def _send_sync(inner: httpx.BaseTransport, request: httpx.Request) -> _Outcome:
     """Make one attempt: the read response, or the exception (and the HTTP status if the body broke off)."""
+    started = time.perf_counter()
     try:
         response = inner.handle_request(request)
     except httpx.TransportError as exc:
         return exc, None
-    try:
-        response.read()
-    except (httpx.TransportError, httpx.DecodingError) as exc:
-        return exc, response.status_code
+    if not response.is_stream_consumed:  # e.g. httpx.MockTransport answers come already read
+        try:
+            response.read()
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            return exc, response.status_code
+        _stamp_elapsed(response, started)
     return response, None
 
 
 async def _send_async(inner: httpx.AsyncBaseTransport, request: httpx.Request) -> _Outcome:
     """Make one attempt, async (see :func:`_send_sync`)."""
+    started = time.perf_counter()
     try:
         response = await inner.handle_async_request(request)
     except httpx.TransportError as exc:
         return exc, None
-    try:
-        await response.aread()
-    except (httpx.TransportError, httpx.DecodingError) as exc:
-        return exc, response.status_code
+    if not response.is_stream_consumed:  # e.g. httpx.MockTransport answers come already read
+        try:
+            await response.aread()
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            return exc, response.status_code
+        _stamp_elapsed(response, started)
     return response, None
+
+
+def _stamp_elapsed(response: httpx.Response, started: float) -> None:
+    # httpx sets `elapsed` when it closes the live stream it wraps around an answer; this layer reads that
+    # stream first, so httpx never would: it is set here instead (request sent to body read, as httpx's).
+    response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
 
 
 _Plan = Generator[_Send | _Sleep, httpx.Response | Exception | None, httpx.Response]
