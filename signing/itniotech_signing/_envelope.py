@@ -75,29 +75,31 @@ def raise_for_envelope(response: httpx.Response, secrets: Callable[[], Iterable[
     a numeric status rewritten as the string the spec declares, so the generated client neither parses the
     same bytes again nor builds a model holding the wrong type.
     """
-    body = _parse(response)
+    # This runs on every call: the success path is written out in one function, without helpers.
+    body: Any = _UNREAD
+    if response.status_code == _HTTP_OK:
+        content = response.content
+        if content:
+            try:
+                body = json.loads(content)
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                body = _UNREAD
     if type(body) is dict:
         key = "status" if "status" in body else "code"
         raw = body.get(key)
-        if raw == SUCCESS:  # the common case, decided before anything else is built
-            _hand_on(response, body)
-            return
-        if normalize_status(raw) == SUCCESS:  # e.g. a numeric 0
-            _hand_on(response, {**body, key: SUCCESS})
+        if raw == SUCCESS or normalize_status(raw) == SUCCESS:
+            if raw != SUCCESS:  # e.g. a numeric 0
+                body = {**body, key: SUCCESS}
+            # Only a plain httpx.Response: a custom transport's subclass keeps its class (and parses again).
+            if type(response) is httpx.Response:
+                response.__class__ = _ParsedResponse
+                response._itnio_body = body  # type: ignore[attr-defined]
             return
     _raise(response, body, tuple(secrets()))
 
 
+_HTTP_OK = 200
 _UNREAD: Any = object()  # not parsed: the answer was not HTTP 200, or its body was empty or not JSON
-
-
-def _parse(response: httpx.Response) -> Any:
-    if response.status_code != httpx.codes.OK or not response.content:
-        return _UNREAD
-    try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return _UNREAD
 
 
 class _ParsedResponse(httpx.Response):
@@ -109,22 +111,15 @@ class _ParsedResponse(httpx.Response):
         return self._itnio_body if not kwargs else super().json(**kwargs)
 
 
-def _hand_on(response: httpx.Response, body: dict[str, Any]) -> None:
-    # Only plain httpx responses: a subclass from a custom transport keeps its own class (and parses again).
-    if type(response) is httpx.Response:
-        response.__class__ = _ParsedResponse
-        response._itnio_body = body  # type: ignore[attr-defined]
-
-
 def _raise(response: httpx.Response, body: Any, secrets: tuple[str | None, ...]) -> None:
-    """Raise the error for an answer that is not a successful envelope (``body`` as _parse left it)."""
+    """Raise the error for an answer that is not a successful envelope (``body`` as parsed, or _UNREAD)."""
 
     def unexpected(message: str) -> UnexpectedResponseError:
         return UnexpectedResponseError(
             message, http_status=response.status_code, excerpt=_excerpt(response, secrets)
         )
 
-    if response.status_code != httpx.codes.OK:
+    if response.status_code != _HTTP_OK:
         raise unexpected("unexpected HTTP status")
     if not response.content.strip():
         raise unexpected("empty body")
