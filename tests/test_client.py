@@ -279,3 +279,37 @@ def test_numeric_status_becomes_a_string_in_the_model_with_itnio_auth_alone() ->
         result = sip_reset.sync(client=c, body=DOC_BODY)
     assert isinstance(result, SipResetResponse)
     assert result.status == "0"
+
+
+@pytest.mark.parametrize("status", [200, 520])
+def test_sync_and_asyncio_agree_with_their_detailed_forms(status: int) -> None:
+    # `sync`/`asyncio` skip the Response wrapper (openapi/templates/endpoint_module.py.jinja): same answer,
+    # and an HTTP status outside http.HTTPStatus (Cloudflare's 520) is the generator's own typed error.
+    from itniotech_voice import errors
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=DOC_SUCCESS if status == 200 else b"<html>520</html>")
+
+    def client() -> Client:
+        transport = httpx.MockTransport(answer)
+        return Client(
+            base_url="https://api.itniotech.com",
+            raise_on_unexpected_status=True,
+            httpx_args={"transport": transport},
+        )
+
+    async def run_async() -> SipResetResponse | None:
+        async with client() as c:
+            return await sip_reset.asyncio(client=c, body=DOC_BODY)
+
+    if status == 200:
+        with client() as c:
+            detailed = sip_reset.sync_detailed(client=c, body=DOC_BODY)
+            assert sip_reset.sync(client=c, body=DOC_BODY) == detailed.parsed
+        assert asyncio.run(run_async()) == SipResetResponse.from_dict(json.loads(DOC_SUCCESS))
+    else:
+        with client() as c, pytest.raises(errors.UnexpectedStatus) as caught:
+            sip_reset.sync(client=c, body=DOC_BODY)
+        assert caught.value.status_code == 520
+        with pytest.raises(errors.UnexpectedStatus):
+            asyncio.run(run_async())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,12 +55,33 @@ def test_drift_check_notices_a_hand_edit(two_generations: tuple[Path, Path], tmp
     assert "committed/stray.py" in diff
 
 
-def test_custom_model_template_only_adds_the_marked_secret_masking_block() -> None:
+_BLOCK = re.compile(
+    r"\{# itniotech-voice: begin(?:(?!#\}).)*?(?:\nupstream:\n(?P<upstream>(?:(?!#\}).)*))?#\}\n"
+    r".*?\{# itniotech-voice: end #\}\n",
+    re.DOTALL,
+)
+
+
+def _as_upstream(ours: str) -> str:
+    """Our template with each marked block put back to the upstream text it replaces (or to nothing)."""
+    return _BLOCK.sub(lambda block: block["upstream"] or "", ours)
+
+
+def test_custom_templates_differ_from_upstream_only_in_their_marked_blocks() -> None:
     import openapi_python_client
 
-    upstream = (Path(openapi_python_client.__file__).parent / "templates" / "model.py.jinja").read_text()
-    ours = (ROOT / "openapi" / "templates" / "model.py.jinja").read_text()
-    begin = ours.index("{# itniotech-voice: begin")
-    end_marker = "{# itniotech-voice: end #}\n"
-    end = ours.index(end_marker) + len(end_marker)
-    assert ours[:begin] + ours[end:] == upstream, "re-copy the upstream template when bumping the generator"
+    upstream_dir = Path(openapi_python_client.__file__).parent / "templates"
+    ours = sorted((ROOT / "openapi" / "templates").glob("*.jinja"))
+    assert {path.name for path in ours} == {"model.py.jinja", "endpoint_module.py.jinja"}
+    for path in ours:
+        text = path.read_text(encoding="utf-8")
+        assert text.count("itniotech-voice: begin") == len(_BLOCK.findall(text)) > 0, path.name
+        upstream = (upstream_dir / path.name).read_text(encoding="utf-8")
+        assert _as_upstream(text) == upstream, f"{path.name}: re-copy the upstream template when bumping"
+
+
+def test_a_template_edit_outside_the_marked_blocks_is_caught() -> None:
+    text = (ROOT / "openapi" / "templates" / "endpoint_module.py.jinja").read_text(encoding="utf-8")
+    edited = text.replace("def _build_response(", "def _build_response_edited(")
+    assert edited != text
+    assert _as_upstream(edited) != _as_upstream(text)
