@@ -39,8 +39,6 @@ class SipResetResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.sip_reset_data import SipResetData
-
         status = self.status
 
         reason = self.reason
@@ -69,8 +67,6 @@ class SipResetResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.sip_reset_data import SipResetData
-
         d = dict(src_dict)
         status = d.pop("status")
 
@@ -117,3 +113,7 @@ class SipResetResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, so that models referring to each other can import each other.
+from ..models.sip_reset_data import SipResetData
