@@ -46,6 +46,7 @@ class Row:
     ratio: float
     target: str
     verdict: str
+    spread: tuple[float, float] | None = None  # quartiles of the per-round ratios, where they are paired
 
 
 def alternate(a: Callable[[], float], b: Callable[[], float], rounds: int) -> tuple[list[float], list[float]]:
@@ -57,6 +58,19 @@ def alternate(a: Callable[[], float], b: Callable[[], float], rounds: int) -> tu
         for fn, sample in order:
             sample.append(fn())
     return sa, sb
+
+
+def paired_ratio(a: list[float], b: list[float]) -> tuple[float, tuple[float, float]]:
+    """The median of the round-by-round ratios ``a[i] / b[i]``, and their quartiles.
+
+    Each round's two sides ran back to back, so their ratio cancels the drift of a noisy machine between
+    rounds, which a ratio of the two medians would keep.
+    """
+    ratios = [x / y for x, y in zip(a, b, strict=True)]
+    if len(ratios) < 2:
+        return ratios[0], (ratios[0], ratios[0])
+    q1, _, q3 = statistics.quantiles(ratios, n=4)
+    return statistics.median(ratios), (q1, q3)
 
 
 def timed(fn: Callable[[], object], calls: int) -> Callable[[], float]:
@@ -130,7 +144,8 @@ def bench_overhead(rounds: int, calls: int) -> list[Row]:
         timed(fn, calls)()  # warm up
     s, r = alternate(timed(sdk_call, calls), timed(raw_call, calls), rounds)
     g, u = alternate(timed(bare_call, calls), timed(raw_unsigned_call, calls), rounds)
-    ratio = statistics.median(s) / statistics.median(r)
+    ratio, spread = paired_ratio(s, r)
+    bare_ratio, bare_spread = paired_ratio(g, u)
     verdict = "ok" if ratio <= 1.05 else ("above target" if ratio <= 1.15 else "DEFECT")
     return [
         Row(
@@ -140,14 +155,16 @@ def bench_overhead(rounds: int, calls: int) -> list[Row]:
             ratio,
             "<= 1.05x",
             verdict,
+            spread,
         ),
         Row(
             "of which: the generated client alone, unsigned",
             f"{statistics.median(g) * 1e6:.1f} us",
             f"{statistics.median(u) * 1e6:.1f} us (raw httpx, unsigned)",
-            statistics.median(g) / statistics.median(u),
+            bare_ratio,
             "(diagnosis)",
             "-",
+            bare_spread,
         ),
     ]
 
@@ -366,7 +383,7 @@ How to read it:
   The diagnosis row compares the generated client alone (no signing, no envelope check) with raw httpx doing
   as little: when the two ratios match, the signing plugin costs no more than the hand-written signing and
   check it replaces, and what remains is the generated client's own work (building and parsing the attrs
-  models, its `Response` wrapper).
+  models). The range after a ratio is the quartiles of the round-by-round ratios: the noise of this machine.
 - *connection reuse*: the baseline is what the vendor's samples do, ported to Python: a new client and a new
   connection for every call (`httpx.post`), against one pooled `signed_client`.
 - *bulk*: each run is a fresh process (peak memory is its own `VmHWM`), against one mock process; the mock is
@@ -393,6 +410,8 @@ def table(rows: list[Row]) -> str:
     lines = ["| benchmark | SDK | baseline | ratio | target | verdict |", "|---|---|---|---|---|---|"]
     for r in rows:
         ratio = f"{r.ratio:.2f}x" if r.ratio else "-"
+        if r.spread:
+            ratio += f" ({r.spread[0]:.2f}-{r.spread[1]:.2f})"
         lines.append(f"| {r.name} | {r.sdk} | {r.baseline} | {ratio} | {r.target} | {r.verdict} |")
     return "\n".join(lines)
 
@@ -417,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     quick = args.quick
     started = time.perf_counter()
     rows = [
-        *bench_overhead(rounds=3 if quick else 21, calls=50 if quick else 2000),
+        *bench_overhead(rounds=3 if quick else 41, calls=50 if quick else 2000),
         bench_pooling(rounds=2 if quick else 9, calls=10 if quick else 100),
         *bench_bulk(rounds=1 if quick else 5, size=40 if quick else 2000, concurrency=4 if quick else 32),
         bench_imports(rounds=2 if quick else 15),
@@ -432,7 +451,8 @@ def main(argv: list[str] | None = None) -> int:
             "# Benchmark results\n\n"
             f"Measured {stamp} on {machine()}, with `make bench` "
             f"(`{Path(sys.executable).name} bench/bench.py --write bench/RESULTS.md`).\n"
-            "Each comparison alternates its two sides round by round and reports medians of the rounds.\n\n"
+            "Each comparison alternates its two sides round by round and reports medians of the rounds;\n"
+            "where a ratio shows a range, it is the median of the per-round ratios and their quartiles.\n\n"
             f"{report}\n{NOTES}",
             encoding="utf-8",
         )

@@ -23,6 +23,10 @@ def test_bench_quick_run_prints_a_ratio_for_every_benchmark() -> None:
         assert row is not None, f"no row for {name!r} in:\n{result.stdout}"
     for key, line in rows.items():
         if key.startswith(("client overhead", "connection reuse", "bulk: ", "import cost")):
-            ratio = line.split("|")[4].strip()
+            cell = line.split("|")[4].strip()
+            ratio = cell.split()[0]
             assert ratio.endswith("x"), line
             assert float(ratio[:-1]) > 0
+            if key.startswith("client overhead"):  # paired rounds: the quartiles of their ratios follow
+                low, high = (float(q) for q in cell.split("(")[1].rstrip(")").split("-"))
+                assert 0 < low <= float(ratio[:-1]) <= high, line
