@@ -227,8 +227,8 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def _settled(self, outcome: httpx.Response | Exception) -> bool:
         """Whether a first outcome needs no retry decision at all (then the plan is never built).
 
-        The clock is learned only from answers that go on to the plan: a settled answer was signed with a
-        clock the server accepted, so its Date has nothing to teach.
+        The clock is learned only from answers that go on to the plan: a settled answer did not reject our
+        timestamp, so its Date has nothing to teach.
         """
         if not isinstance(outcome, httpx.Response):
             return False
