@@ -235,12 +235,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         policy = self.policy
         if outcome.status_code in policy.retry_statuses:
             return False
-        # The `in` test repeats _envelope_status's first one: the common answer is settled without a call.
-        return not (
-            policy.retry_expired_timestamp
-            and b"-16" in outcome.content
-            and _envelope_status(outcome) == _TIMESTAMP_EXPIRED
-        )
+        return not (policy.retry_expired_timestamp and _envelope_status(outcome) == _TIMESTAMP_EXPIRED)
 
     def _learn_clock(self, response: httpx.Response) -> None:
         # get_list, not get: a missing header costs get() a raised and caught KeyError, on every call.
@@ -273,7 +268,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` under the retry policy (sync)."""
-        inner = self._sync or self._inner_sync()
+        inner = self._inner_sync()
         outcome, cut_off = _send_sync(inner, request)
         if self._settled(outcome):  # the common case: one attempt, nothing to retry
             return outcome  # type: ignore[return-value]  # _settled implies a Response
@@ -304,7 +299,7 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` under the retry policy (async)."""
-        inner = self._async or self._inner_async()
+        inner = self._inner_async()
         outcome, cut_off = await _send_async(inner, request)
         if self._settled(outcome):
             return outcome  # type: ignore[return-value]
