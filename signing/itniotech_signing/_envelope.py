@@ -87,9 +87,9 @@ def raise_for_envelope(response: httpx.Response, secrets: Callable[[], Iterable[
     if type(body) is dict:
         key = "status" if "status" in body else "code"
         raw = body.get(key)
-        if raw == SUCCESS or normalize_status(raw) == SUCCESS:
-            if raw != SUCCESS:  # e.g. a numeric 0
-                body = {**body, key: SUCCESS}
+        if raw != SUCCESS and normalize_status(raw) == SUCCESS:  # e.g. a numeric 0: the parse is ours to fix
+            raw = body[key] = SUCCESS
+        if raw == SUCCESS:
             # Only a plain httpx.Response: a custom transport's subclass keeps its class (and parses again).
             if type(response) is httpx.Response:
                 response.__class__ = _ParsedResponse
