@@ -199,7 +199,7 @@ def bench_pooling(rounds: int, calls: int) -> Row:
         timed(pooled, calls)()
         timed(per_call, calls)()
         p, n = alternate(timed(pooled, calls), timed(per_call, calls), rounds)
-    speedup = statistics.median(n) / statistics.median(p)
+    speedup, spread = paired_ratio(n, p)
     return Row(
         "connection reuse (loopback mock)",
         f"{statistics.median(p) * 1e3:.2f} ms/call pooled",
@@ -207,6 +207,7 @@ def bench_pooling(rounds: int, calls: int) -> Row:
         speedup,
         ">= 2x faster",
         "ok" if speedup >= 2 else "below target",
+        spread,
     )
 
 
@@ -348,7 +349,7 @@ def bench_imports(rounds: int) -> Row:
         lambda: _import_seconds("httpx, attrs"),
         rounds,
     )
-    ratio = statistics.median(sdk) / statistics.median(base)
+    ratio, spread = paired_ratio(sdk, base)
     return Row(
         "import cost (fresh interpreter)",
         f"{statistics.median(sdk) * 1e3:.1f} ms",
@@ -356,6 +357,7 @@ def bench_imports(rounds: int) -> Row:
         ratio,
         "<= 1.3x",
         "ok" if ratio <= 1.3 else "above target",
+        spread,
     )
 
 
